@@ -1,0 +1,91 @@
+"""Validation of the workflow configuration, before any job starts.
+
+The JSON schema (workflow/schemas/config.schema.yaml) checks types, required and
+unknown keys; :func:`check_config` adds what a schema cannot say (prior ranges,
+fiducials inside priors, registered backends). Every message names the offending key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+
+class ConfigError(ValueError):
+    """The configuration is wrong; the message names the key and the fix."""
+
+
+def _key_path(path) -> str:
+    key = ""
+    for part in path:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key or "(top level)"
+
+
+def schema_errors(config: dict, schema: dict) -> list[str]:
+    """All schema violations as 'key: message' strings."""
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    return [f"{_key_path(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def semantic_errors(config: dict) -> list[str]:
+    """Violations of the rules a schema cannot express."""
+    from .density import ESTIMATORS
+    from .samplers import SAMPLERS
+    from .simulators import SIMULATORS
+
+    errors = []
+    for i, p in enumerate(config["parameters"]):
+        key = f"parameters[{i}] ({p['name']})"
+        if p["min"] >= p["max"]:
+            errors.append(f"{key}.min: prior min {p['min']} must be below max {p['max']}")
+        elif p["prior"] == "log-uniform" and p["min"] <= 0:
+            errors.append(f"{key}.min: a log-uniform prior needs min > 0, got {p['min']}")
+        if not p["min"] <= p["fiducial"] <= p["max"]:
+            errors.append(
+                f"{key}.fiducial: {p['fiducial']} lies outside its prior [{p['min']}, {p['max']}]"
+            )
+    names = [p["name"] for p in config["parameters"]]
+    if len(set(names)) != len(names):
+        errors.append(f"parameters: names must be unique, got {names}")
+    z = config["simulator"]["redshift"]
+    if z["min"] >= z["max"]:
+        errors.append(f"simulator.redshift.min: {z['min']} must be below max {z['max']}")
+    simulator = config["simulator"]["name"]
+    if simulator not in SIMULATORS:
+        errors.append(
+            f"simulator.name: unknown simulator {simulator!r}; known: {sorted(SIMULATORS)}"
+        )
+    else:
+        known = SIMULATORS[simulator].known_parameters
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            errors.append(
+                f"parameters: {unknown} are not parameters of the {simulator!r} simulator; "
+                f"it knows {sorted(known)}"
+            )
+    for section, registry in (("sampler", SAMPLERS), ("density_estimator", ESTIMATORS)):
+        name = config[section]["name"]
+        if name not in registry:
+            errors.append(f"{section}.name: unknown {section} {name!r}; known: {sorted(registry)}")
+    training = config["training_set"]
+    for split in ("n_train", "n_validation", "n_test"):
+        if training["chunks"] > training[split]:
+            errors.append(
+                f"training_set.chunks: {training['chunks']} chunks exceed "
+                f"training_set.{split} = {training[split]}"
+            )
+    return errors
+
+
+def check_config(config: dict, schema_path: str | Path) -> None:
+    """Raise ConfigError listing every problem with ``config``; return None if valid."""
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    errors = schema_errors(config, schema)
+    if not errors:
+        errors = semantic_errors(config)
+    if errors:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))

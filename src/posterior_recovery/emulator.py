@@ -1,0 +1,188 @@
+"""The globalemu emulator: offline training, a batched JAX forward pass, accuracy.
+
+Training uses globalemu's own preprocessing and network code. Evaluation inside
+likelihoods uses :class:`JaxEmulator`, a re-implementation of
+``globalemu.eval.evaluate`` on the saved weights, so that nested sampling can ``vmap``
+and ``jit`` through the emulator (tested equal to ``evaluate`` to within 1e-4 mK).
+
+A trained model directory holds globalemu's files (``model.h5``, ``data_mins.txt``,
+``data_maxs.txt``, ``cdf.txt``, ``AFB.txt``, ``labels_stds.npy``, ``z.txt`` ...) plus
+``emulator.json`` with the parameter names and which of them globalemu log-transforms.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import h5py
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .kappa_hh import write_kappa_table
+
+log = logging.getLogger(__name__)
+METADATA = "emulator.json"
+
+
+@contextlib.contextmanager
+def _working_directory(path: Path):
+    # globalemu reads kappa_HH.txt from, and builds its paths on, the current directory.
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def train(model_dir, train_set, validation_set, parameter_names, log_columns, settings, seed):
+    """Preprocess and train a globalemu network into ``model_dir``.
+
+    ``train_set`` / ``validation_set``: (physical parameters (n, d), signals (n, N_d) in
+    mK, redshift (N_d,)). The validation set drives globalemu's early stopping.
+    ``log_columns``: indices of parameters that globalemu takes log10 of.
+    ``settings``: the config's ``emulator`` section. Deterministic given ``seed``.
+    """
+    import keras
+    from globalemu.network import nn
+    from globalemu.preprocess import process
+
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    (train_theta, train_signals, redshift), (valid_theta, valid_signals, _) = (
+        train_set,
+        validation_set,
+    )
+    with _working_directory(model_dir):
+        write_kappa_table(".")
+        Path("data").mkdir(exist_ok=True)
+        np.savetxt("data/train_data.txt", train_theta)
+        np.savetxt("data/train_labels.txt", train_signals)
+        np.savetxt("data/test_data.txt", valid_theta)
+        np.savetxt("data/test_labels.txt", valid_signals)
+        keras.utils.set_random_seed(seed)  # seeds Keras initialisers, TF, numpy, random
+        process(
+            "full",
+            np.asarray(redshift),
+            base_dir="./",
+            data_location="data/",
+            AFB=settings["afb"],
+            std_division=settings["std_division"],
+            resampling=settings["resampling"],
+            logs=list(log_columns),
+        )
+        nn(
+            base_dir="./",
+            epochs=settings["epochs"],
+            batch_size=settings["batch_size"],
+            lr=settings["learning_rate"],
+            activation=settings["activation"],
+            layer_sizes=list(settings["layer_sizes"]),
+            input_shape=train_theta.shape[1] + 1,
+            early_stop=settings["early_stop"],
+            random_seed=seed,
+        )
+        # The training copies are large and rebuilt from results/training_set anyway.
+        shutil.rmtree("data")
+        for copy in ("train_dataset.csv", "train_data.txt", "train_label.txt",
+                     "test_data.txt", "test_label.txt"):  # fmt: skip
+            Path(copy).unlink(missing_ok=True)
+        metadata = {"parameter_names": list(parameter_names), "log_columns": list(log_columns)}
+        Path(METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
+
+
+def _activation(name: str):
+    function = getattr(jnp, name, None) or getattr(jax.nn, name, None)
+    if function is None:
+        raise ValueError(f"emulator.activation: {name!r} has no JAX equivalent")
+    return function
+
+
+class JaxEmulator:
+    """A trained globalemu network as a batched, JAX-traceable model.
+
+    Call with physical parameters (n, d) to get signals (n, N_d) in mK on the training
+    redshift grid. Mirrors ``globalemu.eval.evaluate``: log10 of the log columns,
+    min-max normalisation, the resampled redshift input, the dense network, then the
+    label standard deviation and the AFB added back. Computes in float64.
+    """
+
+    jax_traceable = True
+
+    def __init__(self, model_dir):
+        import pickle  # globalemu's own settings file is a pickle; read-only here
+
+        model_dir = Path(model_dir)
+        metadata = json.loads((model_dir / METADATA).read_text())
+        self.parameter_names = tuple(metadata["parameter_names"])
+        self.log_columns = np.array(metadata["log_columns"], dtype=int)
+        with open(model_dir / "preprocess_settings.pkl", "rb") as f:
+            settings = pickle.load(f)
+        self.redshift = np.loadtxt(model_dir / "z.txt")
+        mins = np.loadtxt(model_dir / "data_mins.txt", ndmin=1)
+        maxs = np.loadtxt(model_dir / "data_maxs.txt", ndmin=1)
+        if settings["resampling"]:
+            z_input = np.loadtxt(model_dir / "cdf.txt")
+        else:
+            z_input = (self.redshift - self.redshift.min()) / np.ptp(self.redshift)
+        std = float(np.load(model_dir / "labels_stds.npy")) if settings["std_division"] else 1.0
+        afb = np.loadtxt(model_dir / "AFB.txt") if settings["AFB"] else np.zeros_like(z_input)
+        # globalemu records the keywords it was trained with as "key: value" lines.
+        lines = (model_dir / "kwargs.txt").read_text().splitlines()
+        kwargs = dict(line.split(": ", 1) for line in lines if ": " in line)
+        activation = _activation(kwargs.get("activation", "tanh"))
+        with h5py.File(model_dir / "model.h5", "r") as f:
+            group = f["model_weights"]
+            names = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["layer_names"]]
+            weights = [
+                (jnp.asarray(group[n][n]["kernel"][()], dtype=float),
+                 jnp.asarray(group[n][n]["bias"][()], dtype=float))
+                for n in names if n.startswith("dense")
+            ]  # fmt: skip
+        is_log = np.zeros(len(mins), dtype=bool)
+        is_log[self.log_columns] = True
+
+        def forward(physical):
+            p = jnp.where(is_log, jnp.log10(jnp.where(physical == 0, 1e-6, physical)), physical)
+            p = (p - mins) / (maxs - mins)
+            n, n_z = p.shape[0], z_input.size
+            x = jnp.concatenate([jnp.repeat(p, n_z, axis=0), jnp.tile(z_input, n)[:, None]], axis=1)
+            for kernel, bias in weights[:-1]:
+                x = activation(x @ kernel + bias)
+            kernel, bias = weights[-1]
+            return (x @ kernel + bias)[:, 0].reshape(n, n_z) * std + afb
+
+        self._forward = jax.jit(forward)
+
+    def __call__(self, physical):
+        """Signals in mK, shape (n, N_d), for physical parameters of shape (n, d)."""
+        return self._forward(jnp.atleast_2d(jnp.asarray(physical, dtype=float)))
+
+
+def accuracy(emulated, true) -> dict:
+    """Test-set accuracy of emulated signals against the simulator's, both (n, N_d) mK.
+
+    Returns per-signal RMSE (n,), the mean and 95th-percentile absolute error against
+    redshift (N_d,), and the summary numbers of ``accuracy.json``.
+    """
+    error = np.abs(np.asarray(emulated) - np.asarray(true))
+    rmse = np.sqrt(np.mean(error**2, axis=1))
+    return {
+        "rmse": rmse,
+        "mean_abs_error_z": error.mean(axis=0),
+        "p95_abs_error_z": np.percentile(error, 95, axis=0),
+        "summary": {
+            "rmse_mean_mK": float(rmse.mean()),
+            "rmse_median_mK": float(np.median(rmse)),
+            "rmse_p95_mK": float(np.percentile(rmse, 95)),
+            "rmse_max_mK": float(rmse.max()),
+            "n_data": int(error.shape[1]),
+            "n_test": int(error.shape[0]),
+        },
+    }

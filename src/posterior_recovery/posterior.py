@@ -1,0 +1,138 @@
+"""The posterior artifact shared by both full-posterior routes, and reweighting.
+
+A posterior is stored as two files:
+
+- ``<stem>.csv``: one row per weighted sample; the parameter columns (sampled space),
+  ``weight`` (normalised to sum to one), ``logL_full`` and ``logL_emu`` (the
+  log-likelihoods of the full model and of the emulator at that sample; a column is NaN
+  where it was not evaluated);
+- ``<stem>.json``: ``log_evidence`` and ``log_evidence_err`` (nats), ``route``
+  (``nested_sampling`` or ``reweighting``), ``ess`` (Kish effective sample size),
+  ``n_model_calls`` (full-model or emulator calls that produced it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.special import logsumexp
+
+from .divergence import effective_sample_size
+
+LOG_LIKELIHOOD_COLUMNS = ("logL_full", "logL_emu")
+
+
+def weighted_table(theta, weights, names, logL_full=None, logL_emu=None) -> pd.DataFrame:
+    """The ``.csv`` table of a posterior; weights need not be normalised."""
+    n = len(theta)
+    table = pd.DataFrame(np.asarray(theta), columns=list(names))
+    table["weight"] = np.asarray(weights, dtype=float) / np.sum(weights)
+    nan = np.full(n, np.nan)
+    table["logL_full"] = nan if logL_full is None else np.asarray(logL_full)
+    table["logL_emu"] = nan if logL_emu is None else np.asarray(logL_emu)
+    return table
+
+
+def seed_anesthetic(seed: int) -> None:
+    """Seed numpy's global state, from which anesthetic draws prior-volume compressions."""
+    np.random.seed(seed)  # noqa: NPY002 - anesthetic offers no generator argument
+
+
+def log_evidence(samples, n_draws: int, seed: int) -> tuple[float, float]:
+    """log Z of anesthetic NestedSamples and its error over ``n_draws`` compressions."""
+    seed_anesthetic(seed)
+    log_z = samples.logZ(n_draws)
+    return float(log_z.mean()), float(log_z.std())
+
+
+def from_nested_samples(samples, names, log_likelihood_column: str, n_evidence_draws: int, seed):
+    """A posterior from anesthetic NestedSamples; returns (table, summary dict).
+
+    ``log_likelihood_column`` names which model produced the run's logL
+    (``logL_full`` or ``logL_emu``). Evidence error from ``n_evidence_draws`` draws of
+    the prior-volume compression, seeded by ``seed``.
+    """
+    weights = samples.get_weights()
+    keep = weights > 0
+    columns = {log_likelihood_column: samples.logL.to_numpy()[keep]}
+    table = weighted_table(samples[list(names)].to_numpy()[keep], weights[keep], names, **columns)
+    mean, err = log_evidence(samples, n_evidence_draws, seed)
+    summary = {
+        "log_evidence": mean,
+        "log_evidence_err": err,
+        "ess": effective_sample_size(table["weight"]),
+    }
+    return table, summary
+
+
+def reweight(emulator_samples, names, logL_full, n_evidence_draws: int, seed: int):
+    """The full-model posterior by importance reweighting of an emulator run.
+
+    ``emulator_samples``: anesthetic NestedSamples of the emulator posterior;
+    ``logL_full``: the full model's log-likelihood at each of its samples, shape (n,).
+    Weights become w_i L_full / L_emu; the evidence follows as
+    log Z_full = log Z_emu + log <L_full / L_emu>_{P_emu}, with its error from the
+    spread over draws of the prior-volume compression. Returns (table, summary dict).
+    """
+    logL_emu = emulator_samples.logL.to_numpy()
+    delta = np.asarray(logL_full) - logL_emu
+    seed_anesthetic(seed)
+    logw_draws = emulator_samples.logw(n_evidence_draws).to_numpy()  # (n, draws)
+    log_z_full = logsumexp(logw_draws + delta[:, None], axis=0)
+    logw_mean = emulator_samples.logw().to_numpy() + delta
+    weights = np.exp(logw_mean - logw_mean.max())
+    table = weighted_table(
+        emulator_samples[list(names)].to_numpy(), weights, names, logL_full, logL_emu
+    )
+    table = table[table["weight"] > 0].reset_index(drop=True)
+    summary = {
+        "log_evidence": float(np.mean(log_z_full)),
+        "log_evidence_err": float(np.std(log_z_full)),
+        "ess": effective_sample_size(table["weight"]),
+    }
+    return table, summary
+
+
+def write(table: pd.DataFrame, summary: dict, csv_path, json_path) -> None:
+    table.to_csv(csv_path, index=False)
+    Path(json_path).write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def read(csv_path, json_path=None):
+    """Read a posterior; returns the table, or (table, summary) when json_path is given."""
+    table = pd.read_csv(csv_path)
+    if json_path is None:
+        return table
+    return table, json.loads(Path(json_path).read_text())
+
+
+def equal_weight_samples(table: pd.DataFrame, names, n_samples: int, rng) -> np.ndarray:
+    """n_samples equally weighted draws (n_samples, d) from a weighted posterior table.
+
+    Systematic resampling: each sample appears floor or ceil of n_samples * weight
+    times, so no weight is lost to sampling noise; the result is shuffled.
+    """
+    weights = table["weight"].to_numpy()
+    positions = (rng.uniform() + np.arange(n_samples)) / n_samples
+    index = np.searchsorted(np.cumsum(weights) / weights.sum(), positions)
+    index = np.minimum(index, len(table) - 1)
+    return table[list(names)].to_numpy()[rng.permutation(index)]
+
+
+def split(table: pd.DataFrame, fraction: float, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Randomly split a posterior's samples into two disjoint, renormalised tables.
+
+    Returns (a table with about ``fraction`` of the rows, one with the rest). Each is an
+    unbiased weighted sample of the same posterior; disjoint rows keep a density
+    estimator's training samples out of the samples it is tested on.
+    """
+    chosen = rng.uniform(size=len(table)) < fraction
+    parts = []
+    for rows in (chosen, ~chosen):
+        part = table[rows].reset_index(drop=True)
+        part["weight"] = part["weight"] / part["weight"].sum()
+        parts.append(part)
+    return parts[0], parts[1]

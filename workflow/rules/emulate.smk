@@ -1,0 +1,35 @@
+# The globalemu emulator: training and test-set accuracy.
+
+
+rule train_emulator:
+    input:
+        train=f"{RESULTS}/training_set/train.npz",
+        validation=f"{RESULTS}/training_set/validation.npz",
+    output:
+        directory(f"{RESULTS}/emulator/model"),
+    log:
+        "logs/train_emulator.log",
+    benchmark:
+        "benchmarks/train_emulator.tsv"
+    threads: 2
+    params:
+        cfg=sections("seed", "parameters", "emulator"),
+    script:
+        "../scripts/train_emulator.py"
+
+
+rule emulator_accuracy:
+    input:
+        model=rules.train_emulator.output,
+        test=f"{RESULTS}/training_set/test.npz",
+    output:
+        summary=f"{RESULTS}/emulator/accuracy.json",
+        errors=f"{RESULTS}/emulator/test_errors.npz",
+    log:
+        "logs/emulator_accuracy.log",
+    benchmark:
+        "benchmarks/emulator_accuracy.tsv"
+    params:
+        cfg=sections("parameters"),
+    script:
+        "../scripts/emulator_accuracy.py"

@@ -1,0 +1,91 @@
+# Tables and figures. Cheap rules that only read results, so restyling never reruns
+# a sampler.
+
+
+def per_noise(pattern):
+    return expand(pattern, noise=NOISE_LEVELS)
+
+
+rule tables:
+    input:
+        divergences=per_noise(f"{RESULTS}/divergence/noise_{{noise}}mK.json"),
+        full=per_noise(f"{RESULTS}/posteriors/noise_{{noise}}mK/full.csv"),
+        full_summaries=per_noise(f"{RESULTS}/posteriors/noise_{{noise}}mK/full.json"),
+        emulator=per_noise(f"{RESULTS}/posteriors/noise_{{noise}}mK/emulator.csv"),
+        emulator_summaries=per_noise(
+            f"{RESULTS}/posteriors/noise_{{noise}}mK/emulator.json"
+        ),
+        accuracy=rules.emulator_accuracy.output.summary,
+    output:
+        expand(
+            f"{RESULTS}/tables/{{name}}.{{ext}}",
+            name=["kl", "accuracy", "evidence", "bias"],
+            ext=["csv", "md", "tex"],
+        ),
+    log:
+        "logs/tables.log",
+    benchmark:
+        "benchmarks/tables.tsv"
+    params:
+        cfg=sections("parameters"),
+        noise_levels=[float(noise) for noise in NOISE_LEVELS],
+        stem=f"{RESULTS}/tables",
+    script:
+        "../scripts/tables.py"
+
+
+rule figure_emulator_error:
+    input:
+        rules.emulator_accuracy.output.errors,
+    output:
+        multiext(f"{RESULTS}/figures/emulator_error", ".pdf", ".png"),
+    log:
+        "logs/figures/emulator_error.log",
+    benchmark:
+        "benchmarks/figures/emulator_error.tsv"
+    script:
+        "../scripts/figure_emulator_error.py"
+
+
+rule figure_corner:
+    input:
+        full=f"{RESULTS}/posteriors/noise_{{noise}}mK/full.csv",
+        full_summary=f"{RESULTS}/posteriors/noise_{{noise}}mK/full.json",
+        emulator=f"{RESULTS}/posteriors/noise_{{noise}}mK/emulator.csv",
+    output:
+        multiext(f"{RESULTS}/figures/corner_noise_{{noise}}mK", ".pdf", ".png"),
+    log:
+        "logs/figures/corner_noise_{noise}mK.log",
+    benchmark:
+        "benchmarks/figures/corner_noise_{noise}mK.tsv"
+    params:
+        cfg=sections("parameters"),
+    script:
+        "../scripts/figure_corner.py"
+
+
+rule figure_kl:
+    input:
+        kl=f"{RESULTS}/tables/kl.csv",
+        accuracy=rules.emulator_accuracy.output.summary,
+    output:
+        multiext(f"{RESULTS}/figures/kl", ".pdf", ".png"),
+    log:
+        "logs/figures/kl.log",
+    benchmark:
+        "benchmarks/figures/kl.tsv"
+    script:
+        "../scripts/figure_kl.py"
+
+
+rule figure_bias:
+    input:
+        f"{RESULTS}/tables/bias.csv",
+    output:
+        multiext(f"{RESULTS}/figures/bias", ".pdf", ".png"),
+    log:
+        "logs/figures/bias.log",
+    benchmark:
+        "benchmarks/figures/bias.tsv"
+    script:
+        "../scripts/figure_bias.py"
