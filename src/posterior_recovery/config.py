@@ -71,6 +71,13 @@ def semantic_errors(config: dict) -> list[str]:
         name = config[section]["name"]
         if name not in registry:
             errors.append(f"{section}.name: unknown {section} {name!r}; known: {sorted(registry)}")
+    emulator = config["emulator"]
+    if emulator["early_stop"] and emulator["epochs"] < 50:
+        errors.append(
+            f"emulator.early_stop: globalemu waits 2% of emulator.epochs for an improvement, "
+            f"which is no epoch at all for epochs = {emulator['epochs']}; use epochs >= 50 "
+            "or early_stop: false"
+        )
     training = config["training_set"]
     for split in ("n_train", "n_validation", "n_test"):
         if training["chunks"] > training[split]:

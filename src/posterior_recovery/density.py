@@ -66,14 +66,14 @@ def fit(samples, lower, upper, name: str, settings: dict, seed: int) -> DensityE
     else:
         from flax import nnx
 
-        key = jax.random.PRNGKey(seed)
-        init_key, permutation_key, train_key = jax.random.split(key, 3)
+        init_key, permutation_key, train_key = jax.random.split(jax.random.PRNGKey(seed), 3)
+        if name == "realnvp":
+            settings.setdefault("permutations_key", permutation_key)
         estimator = ESTIMATORS[name](
             samples,
             theta_ranges=ranges,
             in_size=samples.shape[1],
             nnx_rngs=nnx.Rngs(int(jax.random.randint(init_key, (), 0, 2**31 - 1))),
-            permutations_key=permutation_key,
             **settings,
         )
         estimator.train(train_key, **train_settings)

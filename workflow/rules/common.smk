@@ -11,6 +11,7 @@ except ConfigError as error:
 
 
 RESULTS = "results"
+ENV = "../../envs/posterior-recovery.yaml"
 NOISE_LEVELS = [f"{float(sigma):g}" for sigma in config["noise_levels_mK"]]
 SPLITS = ["train", "validation", "test"]
 MODELS = ["full", "emulator"]
@@ -46,3 +47,31 @@ def sections(*names):
     does not mark the simulations or the emulator as changed.
     """
     return {name: config[name] for name in names}
+
+
+def model_inputs(wildcards):
+    """The trained emulator where the run needs it."""
+    return (
+        {"emulator": rules.train_emulator.output}
+        if wildcards.model == "emulator"
+        else {}
+    )
+
+
+def posterior_inputs(wildcards):
+    """What the posterior of each model is made from, by the configured route."""
+    run = f"{RESULTS}/sampling/{{model}}/noise_{wildcards.noise}mK/nested_samples.csv"
+    inputs = {
+        "data": f"{RESULTS}/data/noise_{wildcards.noise}mK.npz",
+        "emulator": rules.train_emulator.output[0],
+    }
+    if wildcards.model == "full" and config["full_posterior"] == "reweighting":
+        inputs["samples"] = run.format(model="emulator")
+    else:
+        inputs["samples"] = run.format(model=wildcards.model)
+        inputs["stats"] = inputs["samples"].replace("nested_samples.csv", "stats.json")
+    return inputs
+
+
+def per_noise(pattern):
+    return expand(pattern, noise=NOISE_LEVELS)

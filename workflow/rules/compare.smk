@@ -12,6 +12,8 @@ rule fit_density:
         "logs/fit_density/noise_{noise}mK_{model}.log",
     benchmark:
         "benchmarks/fit_density/noise_{noise}mK_{model}.tsv"
+    conda:
+        ENV
     params:
         cfg=sections("seed", "parameters", "density_estimator"),
     script:
@@ -32,6 +34,8 @@ rule divergence:
         "logs/divergence/noise_{noise}mK.log",
     benchmark:
         "benchmarks/divergence/noise_{noise}mK.tsv"
+    conda:
+        ENV
     params:
         cfg=sections("seed", "density_estimator", "divergence"),
     script:

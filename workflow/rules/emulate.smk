@@ -11,6 +11,8 @@ rule train_emulator:
         "logs/train_emulator.log",
     benchmark:
         "benchmarks/train_emulator.tsv"
+    conda:
+        ENV
     threads: 2
     params:
         cfg=sections("seed", "parameters", "emulator"),
@@ -29,6 +31,8 @@ rule emulator_accuracy:
         "logs/emulator_accuracy.log",
     benchmark:
         "benchmarks/emulator_accuracy.tsv"
+    conda:
+        ENV
     params:
         cfg=sections("parameters"),
     script:

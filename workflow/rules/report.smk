@@ -2,10 +2,6 @@
 # a sampler.
 
 
-def per_noise(pattern):
-    return expand(pattern, noise=NOISE_LEVELS)
-
-
 rule tables:
     input:
         divergences=per_noise(f"{RESULTS}/divergence/noise_{{noise}}mK.json"),
@@ -26,10 +22,11 @@ rule tables:
         "logs/tables.log",
     benchmark:
         "benchmarks/tables.tsv"
+    conda:
+        ENV
     params:
         cfg=sections("parameters"),
         noise_levels=[float(noise) for noise in NOISE_LEVELS],
-        stem=f"{RESULTS}/tables",
     script:
         "../scripts/tables.py"
 
@@ -43,6 +40,8 @@ rule figure_emulator_error:
         "logs/figures/emulator_error.log",
     benchmark:
         "benchmarks/figures/emulator_error.tsv"
+    conda:
+        ENV
     script:
         "../scripts/figure_emulator_error.py"
 
@@ -58,6 +57,8 @@ rule figure_corner:
         "logs/figures/corner_noise_{noise}mK.log",
     benchmark:
         "benchmarks/figures/corner_noise_{noise}mK.tsv"
+    conda:
+        ENV
     params:
         cfg=sections("parameters"),
     script:
@@ -74,6 +75,8 @@ rule figure_kl:
         "logs/figures/kl.log",
     benchmark:
         "benchmarks/figures/kl.tsv"
+    conda:
+        ENV
     script:
         "../scripts/figure_kl.py"
 
@@ -87,5 +90,7 @@ rule figure_bias:
         "logs/figures/bias.log",
     benchmark:
         "benchmarks/figures/bias.tsv"
+    conda:
+        ENV
     script:
         "../scripts/figure_bias.py"

@@ -2,15 +2,6 @@
 # and the posterior artifacts that both full-posterior routes write.
 
 
-def model_inputs(wildcards):
-    """The trained emulator where the run needs it."""
-    return (
-        {"emulator": rules.train_emulator.output}
-        if wildcards.model == "emulator"
-        else {}
-    )
-
-
 rule nested_sampling:
     input:
         unpack(model_inputs),
@@ -22,26 +13,13 @@ rule nested_sampling:
         "logs/nested_sampling/{model}_noise_{noise}mK.log",
     benchmark:
         "benchmarks/nested_sampling/{model}_noise_{noise}mK.tsv"
+    conda:
+        ENV
     threads: 2
     params:
         cfg=sections("seed", "simulator", "parameters", "sampler"),
     script:
         "../scripts/nested_sampling.py"
-
-
-def posterior_inputs(wildcards):
-    """What the posterior of each model is made from, by the configured route."""
-    run = f"{RESULTS}/sampling/{{model}}/noise_{wildcards.noise}mK/nested_samples.csv"
-    inputs = {
-        "data": f"{RESULTS}/data/noise_{wildcards.noise}mK.npz",
-        "emulator": rules.train_emulator.output[0],
-    }
-    if wildcards.model == "full" and config["full_posterior"] == "reweighting":
-        inputs["samples"] = run.format(model="emulator")
-    else:
-        inputs["samples"] = run.format(model=wildcards.model)
-        inputs["stats"] = inputs["samples"].replace("nested_samples.csv", "stats.json")
-    return inputs
 
 
 rule posterior:
@@ -54,6 +32,8 @@ rule posterior:
         "logs/posterior/{model}_noise_{noise}mK.log",
     benchmark:
         "benchmarks/posterior/{model}_noise_{noise}mK.tsv"
+    conda:
+        ENV
     threads: 2
     params:
         cfg=sections("seed", "simulator", "parameters", "full_posterior", "reweighting"),

@@ -8,6 +8,8 @@ rule simulate_chunk:
         "logs/simulate_chunk/{split}_{chunk}.log",
     benchmark:
         "benchmarks/simulate_chunk/{split}_{chunk}.tsv"
+    conda:
+        ENV
     params:
         cfg=sections("seed", "simulator", "parameters", "training_set"),
     script:
@@ -26,6 +28,8 @@ rule merge_split:
         "logs/merge_split/{split}.log",
     benchmark:
         "benchmarks/merge_split/{split}.tsv"
+    conda:
+        ENV
     params:
         cfg=sections("parameters", "training_set"),
     script:
@@ -39,6 +43,8 @@ rule mock_data:
         "logs/mock_data/noise_{noise}mK.log",
     benchmark:
         "benchmarks/mock_data/noise_{noise}mK.tsv"
+    conda:
+        ENV
     params:
         cfg=sections("seed", "simulator", "parameters"),
     script:

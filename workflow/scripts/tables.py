@@ -1,6 +1,7 @@
 """The study's tables: D_KL with bounds, emulator accuracy, evidences and biases."""
 
 import json
+import os
 
 import pandas as pd
 
@@ -9,7 +10,7 @@ from posterior_recovery import bias, posterior, study, tables
 log = study.setup_logging(snakemake.log[0])
 prior = study.prior_from(snakemake.params.cfg)
 noise_levels = snakemake.params.noise_levels
-stem = snakemake.params.stem
+stem = os.path.dirname(snakemake.output[0])
 
 
 def read_json(paths):
