@@ -12,6 +12,7 @@ were kept out of the fit for unbiased Monte Carlo divergences.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 from pathlib import Path
@@ -19,12 +20,27 @@ from pathlib import Path
 import jax
 import jax.numpy as jnp
 import numpy as np
-from margarine.estimators.kde import KDE
-from margarine.estimators.nice import NICE
-from margarine.estimators.realnvp import RealNVP
 
 log = logging.getLogger(__name__)
-ESTIMATORS = {"kde": KDE, "realnvp": RealNVP, "nice": NICE}
+# margarine estimators by config name. Imported on first use: margarine pulls in
+# TensorFlow, which the Snakefile's config check should not have to load.
+ESTIMATORS = {
+    "kde": "margarine.estimators.kde:KDE",
+    "nice": "margarine.estimators.nice:NICE",
+    "realnvp": "margarine.estimators.realnvp:RealNVP",
+}
+
+
+def estimator_class(name: str):
+    """The margarine class registered as ``name``."""
+    if name not in ESTIMATORS:
+        raise ValueError(
+            f"density_estimator.name: unknown estimator {name!r}; known: {sorted(ESTIMATORS)}"
+        )
+    module, cls = ESTIMATORS[name].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
 TRAIN_SETTINGS = ("learning_rate", "epochs", "patience", "batch_size")
 
 
@@ -52,16 +68,13 @@ def fit(samples, lower, upper, name: str, settings: dict, seed: int) -> DensityE
     ``settings``: constructor keywords of the margarine estimator plus, for flows, the
     training keywords ``learning_rate``, ``epochs``, ``patience``, ``batch_size``.
     """
-    if name not in ESTIMATORS:
-        raise ValueError(
-            f"density_estimator.name: unknown estimator {name!r}; known: {sorted(ESTIMATORS)}"
-        )
+    cls = estimator_class(name)
     samples = jnp.asarray(samples, dtype=float)
     ranges = jnp.asarray(np.vstack([lower, upper]), dtype=float)
     settings = dict(settings or {})
     train_settings = {k: settings.pop(k) for k in TRAIN_SETTINGS if k in settings}
     if name == "kde":
-        estimator = KDE(samples, theta_ranges=ranges, **settings)
+        estimator = cls(samples, theta_ranges=ranges, **settings)
         estimator.train()
     else:
         from flax import nnx
@@ -69,7 +82,7 @@ def fit(samples, lower, upper, name: str, settings: dict, seed: int) -> DensityE
         init_key, permutation_key, train_key = jax.random.split(jax.random.PRNGKey(seed), 3)
         if name == "realnvp":
             settings.setdefault("permutations_key", permutation_key)
-        estimator = ESTIMATORS[name](
+        estimator = cls(
             samples,
             theta_ranges=ranges,
             in_size=samples.shape[1],
@@ -93,7 +106,7 @@ def save(density: DensityEstimator, directory, held_out, settings: dict) -> None
 def load(directory) -> DensityEstimator:
     directory = Path(directory)
     name = json.loads((directory / "fit.json").read_text())["name"]
-    return DensityEstimator(ESTIMATORS[name].load(str(directory / "estimator")), name)
+    return DensityEstimator(estimator_class(name).load(str(directory / "estimator")), name)
 
 
 def held_out_samples(directory) -> np.ndarray:

@@ -22,9 +22,12 @@ MODEL_CODES = {"full": 0, "emulator": 1}
 
 
 def setup_logging(log_path: str | Path) -> logging.Logger:
-    """Send this process's logging and stderr to the rule's log file."""
+    """Send this process's logging, stdout and stderr to the rule's log file.
+
+    stdout too, since globalemu and margarine report training progress with print().
+    """
     log_file = open(log_path, "a", buffering=1)  # noqa: SIM115 - lives as long as the job
-    sys.stderr = log_file
+    sys.stdout = sys.stderr = log_file
     logging.basicConfig(
         stream=log_file,
         level=logging.INFO,

@@ -11,10 +11,10 @@ def write_table(table: pd.DataFrame, stem: str | Path, float_format: str = "{:.4
     """Write ``table`` to ``stem``.csv (full precision), .md and .tex (rounded)."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(s) for s in (".csv", ".md", ".tex")]
+    paths = [stem.parent / f"{stem.name}{suffix}" for suffix in (".csv", ".md", ".tex")]
     table.to_csv(paths[0], index=False)
     paths[1].write_text(table.to_markdown(index=False, floatfmt=float_format[2:-1]) + "\n")
-    table.to_latex(paths[2], index=False, float_format=float_format.format)
+    table.to_latex(paths[2], index=False, float_format=float_format.format, escape=True)
     return paths
 
 
@@ -58,4 +58,5 @@ def bias_table(noise_levels, names, biases: list[dict]) -> pd.DataFrame:
         frame.insert(0, "parameter", list(names))
         frame.insert(0, "noise_mK", noise)
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True).sort_values(["noise_mK"], kind="stable")
+    table = pd.concat(frames, ignore_index=True)
+    return table.sort_values("noise_mK", kind="stable", ignore_index=True)

@@ -1,0 +1,131 @@
+"""Configuration validation: the shipped configs pass, and each mistake names its key."""
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from posterior_recovery.config import ConfigError, check_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+CONFIGS = ["config/config.yaml", "config/quick.yaml", "tests/config/tiny.yaml"]
+
+
+def load(relative):
+    return yaml.safe_load((ROOT / relative).read_text())
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return load("tests/config/tiny.yaml")
+
+
+@pytest.mark.parametrize("relative", CONFIGS)
+def test_shipped_configs_are_valid(relative):
+    config = load(relative)
+    assert check_config(config, SCHEMA) is None
+    assert check_config(config, str(SCHEMA)) is None  # a str path works too
+
+
+def set_key(path, value):
+    def mutate(config):
+        *parents, last = path
+        target = config
+        for key in parents:
+            target = target[key]
+        target[last] = value
+
+    return mutate
+
+
+def delete_key(path):
+    def mutate(config):
+        *parents, last = path
+        target = config
+        for key in parents:
+            target = target[key]
+        del target[last]
+
+    return mutate
+
+
+# (mutation of the tiny config, substrings its error message must contain)
+MISTAKES = {
+    "unknown top-level key": (set_key(["noise_level"], [5]), ["(top level)", "'noise_level'"]),
+    "unknown nested key": (set_key(["emulator", "epoch"], 5), ["emulator:", "'epoch'"]),
+    "negative noise level": (set_key(["noise_levels_mK", 1], -5), ["noise_levels_mK[1]"]),
+    "prior min >= max": (
+        set_key(["parameters", 0, "max"], 50.0),
+        ["parameters[0] (amplitude_mK).min", "below max"],
+    ),
+    "fiducial outside prior": (
+        set_key(["parameters", 1, "fiducial"], 30.0),
+        ["parameters[1] (centre_z).fiducial", "outside its prior"],
+    ),
+    "unknown simulator": (
+        set_key(["simulator", "name"], "21cmfast"),
+        ["simulator.name", "21cmfast"],
+    ),
+    "unknown sampler": (set_key(["sampler", "name"], "dynesty"), ["sampler.name", "dynesty"]),
+    "unknown density estimator": (
+        set_key(["density_estimator", "name"], "maf"),
+        ["density_estimator.name", "'maf'"],
+    ),
+    "parameter unknown to the simulator": (
+        set_key(["parameters", 2, "name"], "L40"),
+        ["parameters:", "'L40'", "'gaussian' simulator"],
+    ),
+    "log-uniform prior with min <= 0": (
+        set_key(["parameters", 2, "min"], 0.0),
+        ["parameters[2] (width_z).min", "log-uniform", "min > 0"],
+    ),
+    "early stop with too few epochs": (
+        set_key(["emulator", "early_stop"], True),
+        ["emulator.early_stop", "epochs >= 50"],
+    ),
+    "missing required key": (delete_key(["sampler", "precision_criterion"]), ["sampler:"]),
+    "wrong type": (set_key(["seed"], "2025"), ["seed:"]),
+    "unknown full-posterior route": (set_key(["full_posterior"], "mcmc"), ["full_posterior"]),
+    "more chunks than samples": (set_key(["training_set", "chunks"], 80), ["training_set.chunks"]),
+    "duplicate parameter names": (
+        set_key(["parameters", 1, "name"], "amplitude_mK"),
+        ["parameters: names must be unique"],
+    ),
+    "redshift min >= max": (
+        set_key(["simulator", "redshift", "min"], 60.0),
+        ["simulator.redshift"],
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_mistakes_are_named(tiny, mistake):
+    mutate, expected = MISTAKES[mistake]
+    config = copy.deepcopy(tiny)
+    mutate(config)
+    with pytest.raises(ConfigError) as error:
+        check_config(config, SCHEMA)
+    message = str(error.value)
+    print(f"{mistake}: {message}")
+    assert message.startswith("invalid configuration:")
+    for part in expected:
+        assert part in message
+    check_config(tiny, SCHEMA)  # the fixture itself was not mutated
+
+
+def test_every_problem_is_listed(tiny):
+    config = copy.deepcopy(tiny)
+    config["sampler"]["name"] = "dynesty"
+    config["parameters"][0]["fiducial"] = 1000.0
+    with pytest.raises(ConfigError) as error:
+        check_config(config, SCHEMA)
+    lines = str(error.value).splitlines()[1:]
+    assert len(lines) == 2
+    assert any("sampler.name" in line for line in lines)
+    assert any("parameters[0] (amplitude_mK).fiducial" in line for line in lines)
+
+
+def test_config_error_is_a_value_error():
+    assert issubclass(ConfigError, ValueError)

@@ -1,0 +1,188 @@
+"""Kullback-Leibler divergences, their bound, and their Monte Carlo estimators."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from posterior_recovery.divergence import (
+    bootstrap_kl_from_densities,
+    bootstrap_kl_from_likelihoods,
+    effective_sample_size,
+    kl_bound,
+    kl_from_densities,
+    kl_from_likelihoods,
+    percentile_summary,
+)
+
+N_DATA = 490  # the paper's redshift grid 6.0..54.9 in steps of 0.1
+
+# Table 3 of Bevins, Gessey-Jones & Handley (2025): the bound (N_d/2)(RMSE/sigma)^2 for
+# the emulators with RMSE 0.99 mK and 3.14 mK, as printed.
+TABLE_3 = {
+    5: ("9.60", "96.62"),
+    25: ("0.38", "3.86"),
+    50: ("0.10", "0.97"),
+    250: ("0.004", "0.039"),
+}
+
+
+@pytest.mark.parametrize("sigma", sorted(TABLE_3))
+def test_kl_bound_reproduces_table_3(sigma):
+    for rmse, printed in zip((0.99, 3.14), TABLE_3[sigma], strict=True):
+        value = kl_bound(rmse, sigma, N_DATA)
+        assert value == pytest.approx(0.5 * N_DATA * (rmse / sigma) ** 2, rel=1e-12)
+        decimals = len(printed.split(".")[1])
+        assert f"{value:.{decimals}f}" == printed
+
+
+def test_kl_bound_at_5_mK_to_paper_precision():
+    assert kl_bound(0.99, 5, N_DATA) == pytest.approx(9.6049, rel=1e-3)
+    assert kl_bound(3.14, 5, N_DATA) == pytest.approx(96.62, rel=1e-3)
+
+
+def test_kl_bound_broadcasts():
+    sigma = np.array([5.0, 25.0, 50.0, 250.0])
+    values = kl_bound(np.array([[0.99], [3.14]]), sigma, N_DATA)
+    assert values.shape == (2, 4)
+    # D_KL bound scales as sigma^-2
+    scaled = values * (sigma / 5.0) ** 2
+    np.testing.assert_allclose(scaled, np.broadcast_to(values[:, :1], (2, 4)), rtol=1e-12)
+
+
+def analytic_kl_and_standard_error(a, n):
+    """D_KL(N(0,1) || N(a,1)) = a^2/2 and the standard error of Eq. 6's estimator.
+
+    For x ~ N(0, 1) and dlogL = a x + b, the estimator log<e^dlogL> - <dlogL> is, to first
+    order, a^2/2 + mean(U) with U = e^(a x - a^2/2) - a x. Var U = (e^(a^2) - 1) + a^2
+    - 2a Cov(e^(a x - a^2/2), x) and Cov = a (Stein's lemma), so Var U = e^(a^2) - 1 - a^2.
+    The O(1/n) bias, (e^(a^2) - 1) / (2n), is far below the standard error.
+    """
+    return 0.5 * a**2, np.sqrt((np.exp(a**2) - 1 - a**2) / n)
+
+
+@pytest.mark.parametrize("a", [0.3, 1.0])
+def test_kl_from_likelihoods_analytic_equal_weights(a):
+    n = 200_000
+    x = np.random.default_rng(7).standard_normal(n)
+    b = -3.7  # a constant offset of dlogL (e.g. normalisation) cancels
+    expected, err = analytic_kl_and_standard_error(a, n)
+    estimate = kl_from_likelihoods(a * x + b, np.ones(n))
+    # 5 standard errors: fails by chance with probability ~6e-7
+    assert estimate == pytest.approx(expected, abs=5 * err)
+
+
+def test_kl_from_likelihoods_importance_weighted():
+    # samples of a broader proposal q = N(0, 1.5^2), weighted by p/q to represent P = N(0, 1)
+    a, n = 0.5, 200_000
+    x = 1.5 * np.random.default_rng(11).standard_normal(n)
+    weights = np.exp(stats.norm.logpdf(x) - stats.norm.logpdf(x, scale=1.5))
+    ess = effective_sample_size(weights)
+    assert 0.5 * n < ess < n
+    expected, err = analytic_kl_and_standard_error(a, ess)
+    # the standard error of a self-normalised importance estimate is approximated by that of
+    # ess equally weighted samples (Kish); 5 of them as tolerance
+    assert kl_from_likelihoods(a * x, weights) == pytest.approx(expected, abs=5 * err)
+    # weights need not be normalised
+    assert kl_from_likelihoods(a * x, 3.0 * weights) == pytest.approx(
+        kl_from_likelihoods(a * x, weights), rel=1e-12
+    )
+
+
+def test_kl_from_likelihoods_integer_weights_equal_duplicates():
+    rng = np.random.default_rng(3)
+    delta = rng.normal(size=50)
+    counts = rng.integers(1, 5, size=50)
+    duplicated = np.repeat(delta, counts)
+    assert kl_from_likelihoods(delta, counts) == pytest.approx(
+        kl_from_likelihoods(duplicated, np.ones(duplicated.size)), rel=1e-12
+    )
+
+
+def test_kl_from_likelihoods_ignores_zero_weights():
+    delta = np.array([0.1, -0.4, np.nan, 0.7, -np.inf])
+    weights = np.array([1.0, 2.0, 0.0, 1.0, 0.0])
+    value = kl_from_likelihoods(delta, weights)
+    assert np.isfinite(value)
+    assert value == pytest.approx(kl_from_likelihoods(delta[[0, 1, 3]], weights[[0, 1, 3]]))
+
+
+def test_kl_from_likelihoods_zero_for_constant_shift():
+    # an emulator that is off by a constant in log L gives the same posterior
+    delta = np.full(100, 2.5)
+    assert kl_from_likelihoods(delta, np.random.default_rng(0).uniform(size=100)) == (
+        pytest.approx(0.0, abs=1e-12)
+    )
+
+
+def test_kl_from_likelihoods_non_negative():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        delta, weights = rng.normal(scale=3.0, size=30), rng.uniform(size=30)
+        assert kl_from_likelihoods(delta, weights) >= 0.0  # Jensen
+
+
+def test_effective_sample_size():
+    assert effective_sample_size(np.ones(250)) == pytest.approx(250.0)
+    assert effective_sample_size(np.full(250, 7.3)) == pytest.approx(250.0)
+    one = np.zeros(100)
+    one[17] = 4.0
+    assert effective_sample_size(one) == pytest.approx(1.0)
+    # two equal weights and the rest zero
+    assert effective_sample_size([0, 1, 0, 1, 0]) == pytest.approx(2.0)
+    # (sum w)^2 / sum w^2
+    assert effective_sample_size([1.0, 3.0]) == pytest.approx(16.0 / 10.0)
+
+
+def test_bootstrap_kl_from_likelihoods_spread_matches_monte_carlo_error():
+    a, n = 0.5, 20_000
+    x = np.random.default_rng(13).standard_normal(n)
+    expected, err = analytic_kl_and_standard_error(a, n)
+    replicates = bootstrap_kl_from_likelihoods(a * x, np.ones(n), 200, np.random.default_rng(1))
+    assert replicates.shape == (200,)
+    # the bootstrap standard deviation estimates the standard error (the std of 200
+    # replicates is itself uncertain by ~5%, so a factor 2 is a loose bound)
+    assert 0.5 * err < replicates.std() < 2.0 * err
+    assert np.mean(replicates) == pytest.approx(expected, abs=5 * err)
+    # deterministic given the generator
+    again = bootstrap_kl_from_likelihoods(a * x, np.ones(n), 200, np.random.default_rng(1))
+    np.testing.assert_array_equal(replicates, again)
+
+
+def test_bootstrap_kl_from_likelihoods_drops_zero_weights():
+    delta = np.array([0.2, np.nan, -0.3, 0.5])
+    weights = np.array([1.0, 0.0, 2.0, 1.0])
+    replicates = bootstrap_kl_from_likelihoods(delta, weights, 50, np.random.default_rng(2))
+    assert np.all(np.isfinite(replicates))
+
+
+def gaussian_kl(mu_p, s_p, mu_q, s_q):
+    return np.log(s_q / s_p) + (s_p**2 + (mu_p - mu_q) ** 2) / (2 * s_q**2) - 0.5
+
+
+def test_kl_from_densities_two_gaussians():
+    n = 100_000
+    x = np.random.default_rng(17).normal(0.3, 1.2, size=n)
+    log_p = stats.norm.logpdf(x, 0.3, 1.2)
+    log_q = stats.norm.logpdf(x, -0.4, 0.9)
+    expected = gaussian_kl(0.3, 1.2, -0.4, 0.9)
+    # Monte Carlo standard error: std of log p - log q over the samples / sqrt(n)
+    err = np.std(log_p - log_q) / np.sqrt(n)
+    assert kl_from_densities(log_p, log_q) == pytest.approx(expected, abs=5 * err)
+    assert kl_from_densities(log_p, log_p) == 0.0
+
+    replicates = bootstrap_kl_from_densities(log_p, log_q, 100, np.random.default_rng(4))
+    assert replicates.shape == (100,)
+    assert 0.5 * err < replicates.std() < 2.0 * err
+
+
+def test_percentile_summary():
+    summary = percentile_summary(np.arange(101.0))
+    assert summary == {"median": 50.0, "low": 16.0, "high": 84.0}
+    assert all(isinstance(v, float) for v in summary.values())
+    # the 16/84 percentiles of a normal sample are mean -/+ one sigma; the standard error of
+    # a sample quantile, sqrt(p (1 - p) / n) / f(x_p), is ~0.0024 here: 0.01 is ~4 of them
+    draws = np.random.default_rng(9).normal(2.0, 0.5, size=100_000)
+    summary = percentile_summary(draws)
+    assert summary["median"] == pytest.approx(2.0, abs=0.01)
+    assert summary["low"] == pytest.approx(2.0 - 0.5 * 0.9945, abs=0.01)  # z_0.16 = -0.9945
+    assert summary["high"] == pytest.approx(2.0 + 0.5 * 0.9945, abs=0.01)

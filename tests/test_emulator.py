@@ -1,0 +1,100 @@
+"""globalemu training (offline, seeded) and the JAX forward pass against evaluate()."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from posterior_recovery import emulator
+from posterior_recovery.kappa_hh import KAPPA_10_HH_CM3_PER_S, TEMPERATURE_K
+from posterior_recovery.parameters import Parameter, Prior
+from posterior_recovery.simulators import make_simulator, redshift_grid
+
+PRIOR = Prior(
+    [
+        Parameter("amplitude_mK", "uniform", 50.0, 300.0, 200.0),
+        Parameter("centre_z", "uniform", 10.0, 25.0, 16.0),
+        Parameter("width_z", "log-uniform", 1.0, 8.0, 3.0),
+    ]
+)
+SETTINGS = {
+    "layer_sizes": [16, 16],
+    "activation": "tanh",
+    "learning_rate": 1e-3,
+    "epochs": 2,
+    "batch_size": 451,
+    "early_stop": False,
+    "afb": True,
+    "resampling": True,
+    "std_division": True,
+}
+
+
+def simulated_set(n, seed):
+    z = redshift_grid({"min": 6.0, "max": 54.9, "step": 0.1})
+    simulator = make_simulator("gaussian", z, PRIOR.names)
+    physical = np.asarray(PRIOR.to_physical(PRIOR.draw(n, np.random.default_rng(seed))))
+    return physical, np.asarray(simulator(physical)), z
+
+
+def train(model_dir):
+    emulator.train(
+        model_dir, simulated_set(150, 0), simulated_set(30, 1), PRIOR.names, [2], SETTINGS, 7
+    )
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("emulator") / "model"
+    train(directory)
+    return directory
+
+
+def test_training_writes_the_kappa_table_and_metadata(model_dir):
+    table = np.loadtxt(model_dir / "kappa_HH.txt")
+    np.testing.assert_array_equal(table[:, 0], TEMPERATURE_K)
+    np.testing.assert_allclose(table[:, 1], KAPPA_10_HH_CM3_PER_S, rtol=1e-12)
+    metadata = json.loads((model_dir / emulator.METADATA).read_text())
+    assert metadata == {"parameter_names": list(PRIOR.names), "log_columns": [2]}
+    assert (model_dir / "model.h5").exists()
+    assert not (model_dir / "data").exists()  # training copies are removed
+
+
+def test_jax_emulator_equals_globalemu_evaluate(model_dir):
+    from globalemu.eval import evaluate
+
+    physical, _, z = simulated_set(20, 2)
+    reference, reference_z = evaluate(base_dir=f"{model_dir}/", logs=[2])(physical)
+    jax_emulator = emulator.JaxEmulator(model_dir)
+    np.testing.assert_allclose(jax_emulator.redshift, reference_z)
+    ours = np.asarray(jax_emulator(physical))
+    assert ours.shape == (20, z.size)
+    # globalemu evaluates in float32 (relative rounding ~1e-7 on signals of ~300 mK).
+    assert np.max(np.abs(ours - reference)) < 1e-4
+
+
+def test_training_is_reproducible_given_the_seed(model_dir, tmp_path):
+    import h5py
+
+    train(tmp_path / "again")
+
+    def weights(directory):
+        with h5py.File(directory / "model.h5") as f:
+            group = f["model_weights"]
+            return [np.array(group[n][n]["kernel"]) for n in group if n.startswith("dense")]
+
+    for first, second in zip(weights(model_dir), weights(tmp_path / "again"), strict=True):
+        np.testing.assert_array_equal(first, second)
+
+
+def test_accuracy_summary():
+    true = np.zeros((4, 10))
+    emulated = true + np.array([1.0, 2.0, 3.0, 4.0])[:, None]
+    result = emulator.accuracy(emulated, true)
+    np.testing.assert_allclose(result["rmse"], [1, 2, 3, 4])
+    assert result["summary"]["rmse_mean_mK"] == 2.5
+    assert result["summary"]["rmse_max_mK"] == 4.0
+    assert result["summary"]["n_data"] == 10
+    np.testing.assert_allclose(result["mean_abs_error_z"], 2.5)

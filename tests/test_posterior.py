@@ -1,0 +1,96 @@
+"""The posterior artifact: weighted tables, splits, resampling and files."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from posterior_recovery.posterior import (
+    equal_weight_samples,
+    read,
+    split,
+    weighted_table,
+    write,
+)
+
+NAMES = ("a", "b")
+
+
+def table_of(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return weighted_table(
+        rng.normal(size=(n, 2)), rng.uniform(size=n), NAMES, logL_full=rng.normal(size=n)
+    )
+
+
+def test_weighted_table_normalises_weights():
+    theta = np.arange(8.0).reshape(4, 2)
+    table = weighted_table(theta, [1, 2, 3, 4], NAMES, logL_emu=[-1.0, -2.0, -3.0, -4.0])
+    assert list(table.columns) == ["a", "b", "weight", "logL_full", "logL_emu"]
+    np.testing.assert_allclose(table["weight"], [0.1, 0.2, 0.3, 0.4])
+    assert table["weight"].sum() == pytest.approx(1.0)
+    np.testing.assert_array_equal(table[list(NAMES)].to_numpy(), theta)
+    assert table["logL_full"].isna().all()  # not evaluated
+    np.testing.assert_array_equal(table["logL_emu"], [-1.0, -2.0, -3.0, -4.0])
+
+
+def test_split_is_disjoint_covering_and_renormalised():
+    table = table_of(1000)
+    table["row"] = np.arange(len(table))
+    first, second = split(table, 0.3, np.random.default_rng(5))
+    rows_a, rows_b = set(first["row"]), set(second["row"])
+    assert rows_a.isdisjoint(rows_b)
+    assert rows_a | rows_b == set(range(1000))
+    assert first["weight"].sum() == pytest.approx(1.0)
+    assert second["weight"].sum() == pytest.approx(1.0)
+    # each part keeps the relative weights of its rows
+    ratio = first["weight"].to_numpy() / table["weight"].to_numpy()[first["row"]]
+    np.testing.assert_allclose(ratio, ratio[0])
+    # about `fraction` of the rows: binomial standard deviation sqrt(n p (1-p)) = 14.5
+    assert abs(len(first) - 300) < 5 * np.sqrt(1000 * 0.3 * 0.7)
+    assert first.index.tolist() == list(range(len(first)))
+    # deterministic given the generator; the input is left unchanged
+    again, _ = split(table, 0.3, np.random.default_rng(5))
+    pd.testing.assert_frame_equal(first, again)
+    assert table["weight"].sum() == pytest.approx(1.0)
+
+
+def test_equal_weight_samples_systematic_counts():
+    table = weighted_table(np.array([[1.0, 10.0], [2.0, 20.0]]), [0.25, 0.75], NAMES)
+    samples = equal_weight_samples(table, NAMES, 100, np.random.default_rng(0))
+    assert samples.shape == (100, 2)
+    assert (samples[:, 0] == 1.0).sum() == 25
+    assert (samples[:, 0] == 2.0).sum() == 75
+    np.testing.assert_array_equal(samples[:, 1], 10 * samples[:, 0])  # rows stay whole
+    assert not np.all(np.diff(samples[:, 0]) >= 0)  # the result is shuffled
+
+
+def test_equal_weight_samples_floor_or_ceil_of_expected_count():
+    table = table_of(30, seed=1)
+    n = 1000
+    samples = equal_weight_samples(table, NAMES, n, np.random.default_rng(2))
+    counts = np.array([(samples[:, 0] == a).sum() for a in table["a"]])
+    expected = n * table["weight"].to_numpy()
+    assert counts.sum() == n
+    assert np.all((counts == np.floor(expected)) | (counts == np.ceil(expected)))
+
+
+def test_equal_weight_samples_deterministic():
+    table = table_of(50, seed=3)
+    a = equal_weight_samples(table, NAMES, 200, np.random.default_rng(9))
+    b = equal_weight_samples(table, NAMES, 200, np.random.default_rng(9))
+    c = equal_weight_samples(table, NAMES, 200, np.random.default_rng(10))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_write_read_round_trip(tmp_path):
+    table = table_of(20, seed=4)
+    summary = {"log_evidence": -123.456789, "log_evidence_err": 0.1, "route": "reweighting",
+               "ess": 17.5, "n_model_calls": 1234}  # fmt: skip
+    csv, json_path = tmp_path / "post.csv", tmp_path / "post.json"
+    write(table, summary, csv, json_path)
+    read_table, read_summary = read(csv, json_path)
+    pd.testing.assert_frame_equal(read_table, table)  # NaN logL_emu survives as NaN
+    assert read_table["logL_emu"].isna().all()
+    assert read_summary == summary
+    pd.testing.assert_frame_equal(read(csv), table)

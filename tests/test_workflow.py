@@ -1,0 +1,149 @@
+"""The whole DAG through Snakemake on the tiny config (gaussian simulator, 2 noise levels).
+
+One nested-sampling run of the workflow is shared by the tests of this module; the
+reweighting route then reruns only the full-posterior jobs and what depends on them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from posterior_recovery.divergence import kl_bound
+
+from .conftest import run_snakemake
+
+TINY = "tests/config/tiny.yaml"
+
+
+@pytest.fixture(scope="module")
+def tiny_runs(repo, tmp_path_factory):
+    """The tiny study by both full-posterior routes; returns their result folders."""
+    workdir = tmp_path_factory.mktemp("tiny")
+    run_snakemake(workdir, "--configfile", str(repo / TINY))
+    nested = tmp_path_factory.mktemp("tiny_nested_sampling") / "results"
+    shutil.copytree(workdir / "results", nested)
+    reweighting = ("--config", "full_posterior=reweighting")
+    run_snakemake(workdir, "--configfile", str(repo / TINY), *reweighting)
+    return {"workdir": workdir, "nested_sampling": nested, "reweighting": workdir / "results"}
+
+
+def noise_levels(repo):
+    return yaml.safe_load((repo / TINY).read_text())["noise_levels_mK"]
+
+
+@pytest.mark.parametrize("route", ["nested_sampling", "reweighting"])
+def test_tables_have_every_noise_level_and_finite_values(repo, tiny_runs, route):
+    results = tiny_runs[route]
+    kl = pd.read_csv(results / "tables/kl.csv")
+    for column in ["noise_mK", "bound_mean", "bound_p95", "kl_flow", "kl_flow_low",
+                   "kl_flow_high", "kl_likelihood", "kl_likelihood_err", "full_posterior",
+                   "ess"]:  # fmt: skip
+        assert column in kl.columns
+    assert kl["noise_mK"].tolist() == sorted(noise_levels(repo))
+    assert (kl["full_posterior"] == route).all()
+    numeric = kl.select_dtypes("number")
+    assert np.isfinite(numeric.to_numpy()).all()
+    evidence = pd.read_csv(results / "tables/evidence.csv")
+    assert len(evidence) == len(noise_levels(repo))
+    assert np.isfinite(evidence[["log_Z_full", "log_Z_emulator"]].to_numpy()).all()
+    bias = pd.read_csv(results / "tables/bias.csv")
+    assert len(bias) == 3 * len(noise_levels(repo))  # three parameters per noise level
+    for stem in ["kl", "accuracy", "evidence", "bias"]:
+        for ext in ["csv", "md", "tex"]:
+            assert (results / f"tables/{stem}.{ext}").stat().st_size > 0
+    names = ["emulator_error", "kl", "bias"] + [
+        f"corner_noise_{noise:g}mK" for noise in noise_levels(repo)
+    ]
+    for name in names:
+        for ext in ["pdf", "png"]:
+            assert (results / f"figures/{name}.{ext}").stat().st_size > 0
+
+
+def test_bound_columns_equal_the_formula_on_accuracy_json(tiny_runs):
+    results = tiny_runs["nested_sampling"]
+    accuracy = json.loads((results / "emulator/accuracy.json").read_text())
+    assert accuracy["n_data"] == 490
+    kl = pd.read_csv(results / "tables/kl.csv")
+    for column, rmse in (("bound_mean", "rmse_mean_mK"), ("bound_p95", "rmse_p95_mK")):
+        expected = kl_bound(accuracy[rmse], kl["noise_mK"], accuracy["n_data"])
+        np.testing.assert_allclose(kl[column], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("route", ["nested_sampling", "reweighting"])
+def test_both_kl_estimators_agree_within_their_uncertainties(tiny_runs, route):
+    kl = pd.read_csv(tiny_runs[route] / "tables/kl.csv")
+    for _, row in kl.iterrows():
+        # 2 sigma of each estimator: the flow interval is a 68% one, the likelihood
+        # estimator's error a bootstrap standard deviation.
+        flow_halfwidth = 2 * max(row.kl_flow_high - row.kl_flow, row.kl_flow - row.kl_flow_low)
+        combined = np.hypot(flow_halfwidth, 2 * row.kl_likelihood_err)
+        assert abs(row.kl_flow - row.kl_likelihood) <= combined, row
+
+
+def test_likelihood_estimator_matches_the_evidence_ratio(tiny_runs):
+    """log <exp(dlogL)>_P equals log Z_emu - log Z_full (nested_sampling route)."""
+    kl = pd.read_csv(tiny_runs["nested_sampling"] / "tables/kl.csv")
+    for _, row in kl.iterrows():
+        difference = row.log_mean_likelihood_ratio - row.log_evidence_ratio
+        assert abs(difference) <= 3 * row.log_evidence_ratio_err, row
+
+
+def test_full_posterior_routes_agree(repo, tiny_runs):
+    """Reweighting the emulator run reproduces full-model nested sampling."""
+    names = [p["name"] for p in yaml.safe_load((repo / TINY).read_text())["parameters"]]
+    for noise in noise_levels(repo):
+        stem = f"posteriors/noise_{noise:g}mK/full.csv"
+        means, errors = [], []
+        for route in ("nested_sampling", "reweighting"):
+            table = pd.read_csv(tiny_runs[route] / stem)
+            w = table["weight"].to_numpy()
+            mean = w @ table[names].to_numpy()
+            std = np.sqrt(w @ (table[names].to_numpy() - mean) ** 2)
+            ess = 1 / np.sum(w**2)
+            means.append(mean)
+            errors.append(std / np.sqrt(ess))
+        # Posterior means agree within 4 combined standard errors (ESS-based).
+        np.testing.assert_array_less(np.abs(means[0] - means[1]), 4 * np.hypot(*errors))
+    tables = {r: pd.read_csv(tiny_runs[r] / "tables/kl.csv") for r in tiny_runs if r != "workdir"}
+    a, b = tables["nested_sampling"], tables["reweighting"]
+    combined = np.hypot(a["kl_likelihood_err"], b["kl_likelihood_err"])
+    assert (np.abs(a["kl_likelihood"] - b["kl_likelihood"]) <= 3 * combined).all()
+
+
+def job_counts(dry_run_output: str) -> dict[str, int]:
+    """Rule name -> job count from the 'Job stats' table of a dry run."""
+    table = dry_run_output.split("Job stats:")[1].split("total")[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+
+
+def test_new_noise_level_reruns_only_its_jobs_and_the_aggregates(repo, tiny_runs):
+    levels = [*noise_levels(repo), 100]
+    result = run_snakemake(
+        tiny_runs["workdir"], "-n", "--configfile", str(repo / TINY),
+        "--config", "full_posterior=reweighting", f"noise_levels_mK={levels}",
+    )  # fmt: skip
+    counts = job_counts(result.stdout + result.stderr)
+    assert counts == {
+        "mock_data": 1, "nested_sampling": 1, "posterior": 2, "fit_density": 2,
+        "divergence": 1, "figure_corner": 1, "tables": 1, "figure_kl": 1,
+        "figure_bias": 1, "all": 1,
+    }  # fmt: skip
+
+
+def test_a_wrong_config_stops_before_any_job_naming_the_key(repo, tmp_path):
+    config = yaml.safe_load((repo / TINY).read_text())
+    config["noise_levels_mK"] = [25, -5]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(config))
+    result = run_snakemake(tmp_path, "-n", "--configfile", str(bad), check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "noise_levels_mK[1]" in output
+    assert not (tmp_path / "results").exists()
