@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from posterior_recovery.parameters import Parameter, Prior
+from posterior_recovery.simulators import redshift_grid
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -29,3 +32,18 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}")
     return result
+
+
+# The paper's data grid, z = 6.0 .. 54.9 in steps of 0.1 (N_d = 490).
+REDSHIFT = redshift_grid({"min": 6.0, "max": 54.9, "step": 0.1})
+
+
+def gaussian_trough_prior() -> Prior:
+    """The prior of the quick and tiny studies (the gaussian simulator)."""
+    return Prior(
+        [
+            Parameter("amplitude_mK", "uniform", 50.0, 300.0, 200.0),
+            Parameter("centre_z", "uniform", 10.0, 25.0, 16.0),
+            Parameter("width_z", "log-uniform", 1.0, 8.0, 3.0),
+        ]
+    )

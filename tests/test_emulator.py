@@ -9,16 +9,11 @@ import pytest
 
 from posterior_recovery import emulator
 from posterior_recovery.kappa_hh import KAPPA_10_HH_CM3_PER_S, TEMPERATURE_K
-from posterior_recovery.parameters import Parameter, Prior
-from posterior_recovery.simulators import make_simulator, redshift_grid
+from posterior_recovery.simulators import make_simulator
 
-PRIOR = Prior(
-    [
-        Parameter("amplitude_mK", "uniform", 50.0, 300.0, 200.0),
-        Parameter("centre_z", "uniform", 10.0, 25.0, 16.0),
-        Parameter("width_z", "log-uniform", 1.0, 8.0, 3.0),
-    ]
-)
+from .conftest import REDSHIFT, gaussian_trough_prior
+
+PRIOR = gaussian_trough_prior()
 SETTINGS = {
     "layer_sizes": [16, 16],
     "activation": "tanh",
@@ -33,10 +28,9 @@ SETTINGS = {
 
 
 def simulated_set(n, seed):
-    z = redshift_grid({"min": 6.0, "max": 54.9, "step": 0.1})
-    simulator = make_simulator("gaussian", z, PRIOR.names)
+    simulator = make_simulator("gaussian", REDSHIFT, PRIOR.names)
     physical = np.asarray(PRIOR.to_physical(PRIOR.draw(n, np.random.default_rng(seed))))
-    return physical, np.asarray(simulator(physical)), z
+    return physical, np.asarray(simulator(physical)), REDSHIFT
 
 
 def train(model_dir):

@@ -8,26 +8,21 @@ from scipy import stats
 
 from posterior_recovery.likelihood import FAILED_LOG_LIKELIHOOD, GaussianLikelihood, mock_data
 from posterior_recovery.parameters import Parameter, Prior
-from posterior_recovery.simulators import make_simulator, redshift_grid
+from posterior_recovery.simulators import make_simulator
+
+from .conftest import REDSHIFT, gaussian_trough_prior
 
 SIGMA = 25.0
 
 
 @pytest.fixture(scope="module")
 def prior():
-    return Prior(
-        [
-            Parameter("amplitude_mK", "uniform", 50.0, 300.0, 200.0),
-            Parameter("centre_z", "uniform", 10.0, 25.0, 16.0),
-            Parameter("width_z", "log-uniform", 1.0, 8.0, 3.0),
-        ]
-    )
+    return gaussian_trough_prior()
 
 
 @pytest.fixture(scope="module")
 def simulator(prior):
-    redshift = redshift_grid({"min": 6.0, "max": 54.9, "step": 0.1})
-    return make_simulator("gaussian", redshift, prior.names)
+    return make_simulator("gaussian", REDSHIFT, prior.names)
 
 
 @pytest.fixture(scope="module")

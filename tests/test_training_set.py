@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from posterior_recovery.parameters import Parameter, Prior
-from posterior_recovery.simulators import make_simulator, redshift_grid
+from posterior_recovery.simulators import make_simulator
 from posterior_recovery.training_set import (
     SPLITS,
     TooManyFailures,
@@ -14,23 +13,19 @@ from posterior_recovery.training_set import (
     split_parameters,
 )
 
+from .conftest import REDSHIFT, gaussian_trough_prior
+
 NAMES = ("amplitude_mK", "centre_z", "width_z")
 
 
 @pytest.fixture(scope="module")
 def prior():
-    return Prior(
-        [
-            Parameter("amplitude_mK", "uniform", 50.0, 300.0, 200.0),
-            Parameter("centre_z", "uniform", 10.0, 25.0, 16.0),
-            Parameter("width_z", "log-uniform", 1.0, 8.0, 3.0),
-        ]
-    )
+    return gaussian_trough_prior()
 
 
 @pytest.fixture(scope="module")
 def simulator():
-    return make_simulator("gaussian", redshift_grid({"min": 6, "max": 54.9, "step": 0.1}), NAMES)
+    return make_simulator("gaussian", REDSHIFT, NAMES)
 
 
 def trough(z, physical):

@@ -147,3 +147,16 @@ def test_a_wrong_config_stops_before_any_job_naming_the_key(repo, tmp_path):
     output = result.stdout + result.stderr
     assert "noise_levels_mK[1]" in output
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.slow
+def test_small_hyprfine_study_with_full_model_nested_sampling(repo, tmp_path):
+    """hyprfine through the whole DAG: 2 parameters, 10 live points, one noise level."""
+    run_snakemake(tmp_path, "--configfile", str(repo / "tests/config/hyprfine_small.yaml"))
+    kl = pd.read_csv(tmp_path / "results/tables/kl.csv")
+    assert kl["noise_mK"].tolist() == [250]
+    assert (kl["full_posterior"] == "nested_sampling").all()
+    assert np.isfinite(kl.select_dtypes("number").to_numpy()).all()
+    stats = json.loads((tmp_path / "results/sampling/full/noise_250mK/stats.json").read_text())
+    assert stats["n_likelihood_calls"] > stats["n_live"] == 10
+    assert (tmp_path / "results/figures/corner_noise_250mK.png").stat().st_size > 0

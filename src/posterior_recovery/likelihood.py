@@ -6,11 +6,15 @@ with white noise of known sigma and no emulator-error term (the paper's likeliho
 
 from __future__ import annotations
 
+import logging
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .batching import map_batches
+
+log = logging.getLogger(__name__)
 
 # A failed model evaluation (non-finite signal) gets this log-likelihood rather than
 # -inf: anesthetic drops points whose logL equals a -inf birth contour, and a finite
@@ -51,7 +55,11 @@ class GaussianLikelihood:
 
     def evaluate_in_batches(self, theta, batch_size: int) -> np.ndarray:
         """log L for many points (n, d), evaluated ``batch_size`` at a time, shape (n,)."""
-        return map_batches(self, np.atleast_2d(theta), batch_size)
+
+        def report(done, total):
+            log.info("evaluated log L at %d / %d points", done, total)
+
+        return map_batches(self, np.atleast_2d(theta), batch_size, progress=report)
 
     def single(self, theta):
         """log L of one point, shape (d,) -> scalar; JAX-traceable models only."""

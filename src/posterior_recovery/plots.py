@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -91,7 +92,8 @@ def kl_against_noise(kl_table, accuracy: dict, stem) -> None:
         xlabel=r"$\sigma$ [mK]",
         ylabel=r"$D_\mathrm{KL}(\mathcal{P}\,\|\,\mathcal{P}_\mathrm{E})$ [nats]",
     )
-    ax.set_yscale("symlog", linthresh=1e-2)
+    ax.set_yscale("symlog", linthresh=1e-2)  # flow estimates can scatter below zero
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.legend(fontsize="small")
     save(fig, stem)
 
