@@ -11,47 +11,49 @@ from scipy.stats import multivariate_normal
 from posterior_recovery import density
 from posterior_recovery.divergence import kl_from_densities
 
+from .conftest import REPO
+
 D = 4
 # Neighbouring parameters correlated at 0.6 (an AR(1) covariance).
 COVARIANCE = 0.6 ** np.abs(np.subtract.outer(np.arange(D), np.arange(D)))
 LOWER, UPPER = np.full(D, -6.0), np.full(D, 6.0)
 
 
-def default_settings(repo):
-    """The density-estimator settings of the default study."""
-    return yaml.safe_load((repo / "config/config.yaml").read_text())["density_estimator"]
-
-
 def gaussian_samples(n, seed, mean=0.0):
     return np.random.default_rng(seed).multivariate_normal(np.full(D, mean), COVARIANCE, n)
 
 
-@pytest.mark.slow
-def test_flow_fits_a_correlated_gaussian(repo):
-    """D_KL(fitted || true) < 0.05 for the default study's estimator."""
-    settings = default_settings(repo)
-    fitted = density.fit(
-        gaussian_samples(5000, 1), LOWER, UPPER, settings["name"], settings["settings"], seed=0
+def fit_default_estimator(samples, seed):
+    """The density estimator of the default study (config/config.yaml)."""
+    config = yaml.safe_load((REPO / "config/config.yaml").read_text())["density_estimator"]
+    return density.fit(
+        samples, LOWER, UPPER, config["name"], config["settings"], seed, config["ensemble_size"]
     )
-    draws = np.asarray(fitted.estimator.sample(jax.random.PRNGKey(5), 20000), dtype=float)
-    log_q = fitted.log_prob(draws)
-    log_p = multivariate_normal(np.zeros(D), COVARIANCE).logpdf(draws)
-    kl = kl_from_densities(log_q, log_p)
-    # Monte Carlo standard error of the mean over 20,000 draws is ~0.002.
-    assert kl < 0.05, kl
+
+
+@pytest.fixture(scope="module")
+def fitted_p():
+    """The default estimator fitted to 5,000 samples of P = N(0, C)."""
+    return fit_default_estimator(gaussian_samples(5000, 11), seed=1)
 
 
 @pytest.mark.slow
-def test_flow_kl_between_two_gaussians_within_ten_percent(repo):
-    settings = default_settings(repo)
-    shift = np.full(D, 0.5)  # every mean shifted by half a standard deviation
+def test_estimator_fits_a_correlated_gaussian(fitted_p):
+    """D_KL(fitted || true) < 0.05 for the default study's estimator."""
+    draws = fitted_p.sample(jax.random.PRNGKey(5), 20000)
+    log_q = fitted_p.log_prob(draws)
+    log_p = multivariate_normal(np.zeros(D), COVARIANCE).logpdf(draws)
+    # Monte Carlo standard error of the mean over 20,000 draws: ~0.002.
+    assert kl_from_densities(log_q, log_p) < 0.05
+
+
+@pytest.mark.slow
+def test_estimator_kl_between_two_gaussians_within_ten_percent(fitted_p):
+    shift = np.full(D, 0.5)  # Q's means shifted by half a standard deviation
     analytic = 0.5 * shift @ np.linalg.solve(COVARIANCE, shift)
-    p = density.fit(gaussian_samples(5000, 11), LOWER, UPPER, settings["name"],
-                    settings["settings"], seed=1)  # fmt: skip
-    q = density.fit(gaussian_samples(5000, 12, mean=0.5), LOWER, UPPER, settings["name"],
-                    settings["settings"], seed=2)  # fmt: skip
+    fitted_q = fit_default_estimator(gaussian_samples(5000, 12, mean=0.5), seed=2)
     held_out = gaussian_samples(20000, 13)
-    estimate = kl_from_densities(p.log_prob(held_out), q.log_prob(held_out))
+    estimate = kl_from_densities(fitted_p.log_prob(held_out), fitted_q.log_prob(held_out))
     assert abs(estimate / analytic - 1) < 0.1, (estimate, analytic)
 
 
