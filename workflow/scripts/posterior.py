@@ -32,14 +32,10 @@ def n_sampler_calls():
 
 
 if model_name == "emulator":
-    table, summary = posterior.from_nested_samples(
-        samples, names, "logL_emu", DRAWS, seed
-    )
+    table, summary = posterior.from_nested_samples(samples, names, "logL_emu", DRAWS, seed)
     summary.update(route="nested_sampling", n_model_calls=n_sampler_calls())
 elif cfg["full_posterior"] == "nested_sampling":
-    table, summary = posterior.from_nested_samples(
-        samples, names, "logL_full", DRAWS, seed
-    )
+    table, summary = posterior.from_nested_samples(samples, names, "logL_full", DRAWS, seed)
     emulator = study.model_from(cfg, "emulator", snakemake.input.emulator)
     emulated = GaussianLikelihood(data, noise_sigma_mK, emulator, prior)
     table["logL_emu"] = emulated.evaluate_in_batches(table[names].to_numpy(), 256)
