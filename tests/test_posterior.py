@@ -36,7 +36,7 @@ def test_weighted_table_normalises_weights():
 def test_split_is_disjoint_covering_and_renormalised():
     table = table_of(1000)
     table["row"] = np.arange(len(table))
-    first, second = split(table, 0.3, np.random.default_rng(5))
+    first, second = split(table, NAMES, 0.3, key=5)
     rows_a, rows_b = set(first["row"]), set(second["row"])
     assert rows_a.isdisjoint(rows_b)
     assert rows_a | rows_b == set(range(1000))
@@ -49,9 +49,15 @@ def test_split_is_disjoint_covering_and_renormalised():
     assert abs(len(first) - 300) < 5 * np.sqrt(1000 * 0.3 * 0.7)
     assert first.index.tolist() == list(range(len(first)))
     # deterministic given the generator; the input is left unchanged
-    again, _ = split(table, 0.3, np.random.default_rng(5))
+    again, _ = split(table, NAMES, 0.3, key=5)
     pd.testing.assert_frame_equal(first, again)
     assert table["weight"].sum() == pytest.approx(1.0)
+    # a point falls on the same side in any table that holds it, whatever the order
+    shuffled = table.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    reshuffled_first, _ = split(shuffled, NAMES, 0.3, key=5)
+    assert set(reshuffled_first["row"]) == rows_a
+    other_key, _ = split(table, NAMES, 0.3, key=6)
+    assert set(other_key["row"]) != rows_a
 
 
 def test_equal_weight_samples_systematic_counts():

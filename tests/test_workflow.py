@@ -123,12 +123,14 @@ def job_counts(dry_run_output: str) -> dict[str, int]:
     return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
 
 
-def test_new_noise_level_reruns_only_its_jobs_and_the_aggregates(repo, tiny_runs):
-    levels = [*noise_levels(repo), 100]
+def test_new_noise_level_reruns_only_its_jobs_and_the_aggregates(repo, tiny_runs, tmp_path):
+    config = yaml.safe_load((repo / TINY).read_text())
+    config["noise_levels_mK"].append(100)
+    config["full_posterior"] = "reweighting"
+    (tmp_path / "more_levels.yaml").write_text(yaml.safe_dump(config))
     result = run_snakemake(
-        tiny_runs["workdir"], "-n", "--configfile", str(repo / TINY),
-        "--config", "full_posterior=reweighting", f"noise_levels_mK={levels}",
-    )  # fmt: skip
+        tiny_runs["workdir"], "-n", "--configfile", str(tmp_path / "more_levels.yaml")
+    )
     counts = job_counts(result.stdout + result.stderr)
     assert counts == {
         "mock_data": 1, "nested_sampling": 1, "posterior": 2, "fit_density": 2,

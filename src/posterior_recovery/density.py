@@ -147,18 +147,21 @@ def held_out_samples(directory) -> np.ndarray:
     return np.load(Path(directory) / "held_out.npy")
 
 
-def fit_posterior(table, prior, settings: dict, rng, seed: int):
+def fit_posterior(table, prior, settings: dict, split_key: int, rng, seed: int):
     """Fit one estimator to a weighted posterior table, holding samples out.
 
-    The table's rows are split at random into a held-out part (``held_out_fraction``)
-    and a training part, so no held-out sample is a copy of a training sample; each part
-    is resampled to equal weights, ``n_samples`` in all. Returns (estimator, held-out
-    samples of shape (m, d)). ``settings`` is the config's ``density_estimator``.
+    The table's rows are split by ``split_key`` into a held-out part
+    (``held_out_fraction``) and a training part (:func:`posterior.split`), so no held-out
+    sample is a copy of a training sample; each part is resampled to equal weights with
+    ``rng``, ``n_samples`` in all. Returns (estimator, held-out samples of shape (m, d)).
+    ``settings`` is the config's ``density_estimator``.
     """
     from .posterior import equal_weight_samples, split
 
     n_held_out = int(round(settings["held_out_fraction"] * settings["n_samples"]))
-    held_out_table, training_table = split(table, settings["held_out_fraction"], rng)
+    held_out_table, training_table = split(
+        table, prior.names, settings["held_out_fraction"], split_key
+    )
     held_out = equal_weight_samples(held_out_table, prior.names, n_held_out, rng)
     training = equal_weight_samples(
         training_table, prior.names, settings["n_samples"] - n_held_out, rng

@@ -13,6 +13,7 @@ A posterior is stored as two files:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -122,14 +123,24 @@ def equal_weight_samples(table: pd.DataFrame, names, n_samples: int, rng) -> np.
     return table[list(names)].to_numpy()[rng.permutation(index)]
 
 
-def split(table: pd.DataFrame, fraction: float, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Randomly split a posterior's samples into two disjoint, renormalised tables.
+def split(table: pd.DataFrame, names, fraction: float, key: int):
+    """Split a posterior's samples into two disjoint, renormalised tables.
 
     Returns (a table with about ``fraction`` of the rows, one with the rest). Each is an
     unbiased weighted sample of the same posterior; disjoint rows keep a density
-    estimator's training samples out of the samples it is tested on.
+    estimator's training samples out of the samples it is tested on. A row's side is a
+    pseudo-random function of its parameter values and ``key``, so the same point falls
+    on the same side in every table: with reweighting, the full and emulator posteriors
+    share their samples, and a held-out full-posterior point must not be a training point
+    of the emulator's estimator either.
     """
-    chosen = rng.uniform(size=len(table)) < fraction
+    salt = int(key).to_bytes(16, "little")
+    digests = (
+        hashlib.blake2b(row.tobytes(), digest_size=8, salt=salt).digest()
+        for row in np.ascontiguousarray(table[list(names)].to_numpy(dtype=float))
+    )
+    uniform = np.array([int.from_bytes(d, "little") for d in digests], dtype=float) / 2.0**64
+    chosen = uniform < fraction
     parts = []
     for rows in (chosen, ~chosen):
         part = table[rows].reset_index(drop=True)

@@ -17,6 +17,8 @@ for estimator_seed in range(settings["n_seeds"]):
         table,
         prior,
         settings,
+        # The same split for both models: see posterior.split.
+        split_key=study.jax_seed(cfg["seed"], "density", noise_code, estimator_seed),
         rng=study.rng_for(cfg["seed"], "density", *keys),
         seed=study.jax_seed(cfg["seed"], "density", *keys),
     )
