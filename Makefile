@@ -17,11 +17,11 @@ setup: $(BIN)/snakemake
 
 ## The default study (config/config.yaml) on all cores.
 run: setup
-	$(BIN)/snakemake --cores all
+	$(BIN)/snakemake --workflow-profile workflow/profiles/default
 
 ## The quick look (config/quick.yaml).
 quick: setup
-	$(BIN)/snakemake --cores all --configfile config/quick.yaml
+	$(BIN)/snakemake --workflow-profile workflow/profiles/default --configfile config/quick.yaml
 
 ## Lint and the whole test suite (unit tests, then the end-to-end workflow runs).
 test: setup lint
