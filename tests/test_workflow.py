@@ -20,6 +20,11 @@ from posterior_recovery.divergence import kl_bound
 from .conftest import run_snakemake
 
 TINY = "tests/config/tiny.yaml"
+# The tiny study's KDE estimator has a systematic error that its seed and bootstrap
+# spread does not show: fitted to 5,000 samples of a correlated 4-D Gaussian it is
+# D_KL(fitted || true) = 0.067 nats away from the truth (measured with margarine 2.2.0,
+# Scott bandwidth); on the tiny study the two estimators differed by up to 0.05 nats.
+DENSITY_ESTIMATOR_SYSTEMATIC = 0.07
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +88,9 @@ def test_both_kl_estimators_agree_within_their_uncertainties(tiny_runs, route):
         # 2 sigma of each estimator: the flow interval is a 68% one, the likelihood
         # estimator's error a bootstrap standard deviation.
         flow_halfwidth = 2 * max(row.kl_flow_high - row.kl_flow, row.kl_flow - row.kl_flow_low)
-        combined = np.hypot(flow_halfwidth, 2 * row.kl_likelihood_err)
+        combined = np.hypot(
+            np.hypot(flow_halfwidth, DENSITY_ESTIMATOR_SYSTEMATIC), 2 * row.kl_likelihood_err
+        )
         assert abs(row.kl_flow - row.kl_likelihood) <= combined, row
 
 
@@ -127,7 +134,7 @@ def test_new_noise_level_reruns_only_its_jobs_and_the_aggregates(repo, tiny_runs
     config = yaml.safe_load((repo / TINY).read_text())
     config["noise_levels_mK"].append(100)
     config["full_posterior"] = "reweighting"
-    (tmp_path / "more_levels.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "more_levels.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     result = run_snakemake(
         tiny_runs["workdir"], "-n", "--configfile", str(tmp_path / "more_levels.yaml")
     )

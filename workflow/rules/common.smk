@@ -1,5 +1,7 @@
 # Configuration checks, wildcard constraints and small input helpers.
 
+import json
+
 from snakemake.exceptions import WorkflowError
 
 from posterior_recovery.config import ConfigError, check_config
@@ -46,7 +48,10 @@ def sections(*names):
     Passing only these (not the whole config) means that editing, say, the noise grid
     does not mark the simulations or the emulator as changed.
     """
-    return {name: config[name] for name in names}
+    # Key order canonicalised, so that reordering a config file reruns nothing.
+    return json.loads(
+        json.dumps({name: config[name] for name in names}, sort_keys=True)
+    )
 
 
 def model_inputs(wildcards):
