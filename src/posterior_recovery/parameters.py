@@ -13,8 +13,6 @@ from dataclasses import dataclass
 import jax.numpy as jnp
 import numpy as np
 
-PRIOR_KINDS = ("uniform", "log-uniform")
-
 
 @dataclass(frozen=True)
 class Parameter:

@@ -23,8 +23,6 @@ from scipy.special import logsumexp
 
 from .divergence import effective_sample_size
 
-LOG_LIKELIHOOD_COLUMNS = ("logL_full", "logL_emu")
-
 
 def weighted_table(theta, weights, names, logL_full=None, logL_emu=None) -> pd.DataFrame:
     """The ``.csv`` table of a posterior; weights need not be normalised."""
