@@ -8,10 +8,14 @@ from posterior_recovery.divergence import (
     bootstrap_kl_from_densities,
     bootstrap_kl_from_likelihoods,
     effective_sample_size,
+    gaussian_kl,
     kl_bound,
     kl_from_densities,
     kl_from_likelihoods,
+    linear_gaussian_posterior,
+    linearised_kl,
     percentile_summary,
+    required_rmse,
 )
 
 N_DATA = 490  # the paper's redshift grid 6.0..54.9 in steps of 0.1
@@ -155,7 +159,7 @@ def test_bootstrap_kl_from_likelihoods_drops_zero_weights():
     assert np.all(np.isfinite(replicates))
 
 
-def gaussian_kl(mu_p, s_p, mu_q, s_q):
+def gaussian_kl_1d(mu_p, s_p, mu_q, s_q):
     return np.log(s_q / s_p) + (s_p**2 + (mu_p - mu_q) ** 2) / (2 * s_q**2) - 0.5
 
 
@@ -164,7 +168,7 @@ def test_kl_from_densities_two_gaussians():
     x = np.random.default_rng(17).normal(0.3, 1.2, size=n)
     log_p = stats.norm.logpdf(x, 0.3, 1.2)
     log_q = stats.norm.logpdf(x, -0.4, 0.9)
-    expected = gaussian_kl(0.3, 1.2, -0.4, 0.9)
+    expected = gaussian_kl_1d(0.3, 1.2, -0.4, 0.9)
     # Monte Carlo standard error: std of log p - log q over the samples / sqrt(n)
     err = np.std(log_p - log_q) / np.sqrt(n)
     assert kl_from_densities(log_p, log_q) == pytest.approx(expected, abs=5 * err)
@@ -186,3 +190,102 @@ def test_percentile_summary():
     assert summary["median"] == pytest.approx(2.0, abs=0.01)
     assert summary["low"] == pytest.approx(2.0 - 0.5 * 0.9945, abs=0.01)  # z_0.16 = -0.9945
     assert summary["high"] == pytest.approx(2.0 + 0.5 * 0.9945, abs=0.01)
+
+
+def test_required_rmse_inverts_the_bound():
+    sigma = np.array([5.0, 25.0, 50.0, 250.0])
+    # The paper's requirement for D_KL <= 1: RMSE / sigma = sqrt(2 / N_d).
+    np.testing.assert_allclose(required_rmse(sigma, N_DATA) / sigma, np.sqrt(2 / N_DATA))
+    for max_kl in (0.1, 1.0, 3.0):
+        rmse = required_rmse(sigma, N_DATA, max_kl)
+        np.testing.assert_allclose(kl_bound(rmse, sigma, N_DATA), max_kl, rtol=1e-12)
+
+
+def random_covariance(rng, k):
+    a = rng.normal(size=(k, k))
+    return a @ a.T + k * np.eye(k)
+
+
+def test_gaussian_kl_known_cases():
+    rng = np.random.default_rng(3)
+    mean, cov = rng.normal(size=4), random_covariance(rng, 4)
+    assert gaussian_kl(mean, cov, mean, cov) == pytest.approx(0.0, abs=1e-12)
+    assert gaussian_kl(0.3, 1.2**2, -0.4, 0.9**2) == pytest.approx(
+        gaussian_kl_1d(0.3, 1.2, -0.4, 0.9), rel=1e-12
+    )
+    # Equal covariances: half the Mahalanobis distance squared.
+    shift = rng.normal(size=4)
+    assert gaussian_kl(mean, cov, mean + shift, cov) == pytest.approx(
+        0.5 * shift @ np.linalg.solve(cov, shift), rel=1e-12
+    )
+
+
+def test_gaussian_kl_against_monte_carlo():
+    rng = np.random.default_rng(5)
+    mean_p, cov_p = rng.normal(size=3), random_covariance(rng, 3)
+    mean_q, cov_q = rng.normal(size=3), random_covariance(rng, 3)
+    x = rng.multivariate_normal(mean_p, cov_p, size=200_000)
+    diff = stats.multivariate_normal(mean_p, cov_p).logpdf(x) - stats.multivariate_normal(
+        mean_q, cov_q
+    ).logpdf(x)
+    err = diff.std() / np.sqrt(diff.size)  # Monte Carlo standard error of the mean
+    assert gaussian_kl(mean_p, cov_p, mean_q, cov_q) == pytest.approx(diff.mean(), abs=5 * err)
+
+
+def linear_problem(seed, n_data=40, k=3, error_scale=0.2):
+    rng = np.random.default_rng(seed)
+    M = rng.normal(size=(n_data, k))
+    E = error_scale * rng.normal(size=(n_data, k))
+    eps = rng.normal(size=n_data)
+    residual = M @ rng.normal(size=k) + 2.0 * rng.normal(size=n_data)
+    return M, E, eps, residual
+
+
+def conditioned_posterior(M, offset, sigma, data, prior_scale=1e4):
+    """theta | D from the joint Gaussian of theta ~ N(0, prior_scale^2) and D (Schur
+    complement): a computation independent of linear_gaussian_posterior, equal to the
+    flat-prior posterior as prior_scale grows."""
+    k, n = M.shape[1], M.shape[0]
+    cov_theta = prior_scale**2 * np.eye(k)
+    cov_theta_data = cov_theta @ M.T
+    cov_data = M @ cov_theta @ M.T + sigma**2 * np.eye(n)
+    gain = np.linalg.solve(cov_data, cov_theta_data.T).T
+    return gain @ (data - offset), cov_theta - gain @ cov_theta_data.T
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_linearised_kl_equals_kl_of_the_explicit_posteriors(seed):
+    M, E, eps, residual = linear_problem(seed)
+    sigma = 1.5
+    explicit = gaussian_kl(
+        *conditioned_posterior(M, 0.0, sigma, residual),
+        *conditioned_posterior(M + E, eps, sigma, residual),
+    )
+    # rel 1e-6: the prior of width 1e4 against posterior widths ~0.3 leaves ~1e-7.
+    value = linearised_kl(M, E, eps, sigma**2, residual)
+    assert value == pytest.approx(explicit, rel=1e-6)
+    # White noise given as a variance, a vector of variances or a matrix: the same.
+    n = M.shape[0]
+    for noise_cov in (np.full(n, sigma**2), sigma**2 * np.eye(n)):
+        assert linearised_kl(M, E, eps, noise_cov, residual) == pytest.approx(value, rel=1e-9)
+
+
+def test_linearised_kl_quadratic_term_uses_the_emulator_covariance():
+    """The paper prints C^-1 in the quadratic term; D_KL(P || P_E) needs C_E^-1."""
+    M, E, eps, residual = linear_problem(4, error_scale=0.5)
+    mean, cov = linear_gaussian_posterior(M, 0.0, 1.0, residual)
+    mean_e, cov_e = linear_gaussian_posterior(M + E, eps, 1.0, residual)
+    shift = mean_e - mean
+    with_c = linearised_kl(M, E, eps, 1.0, residual) - 0.5 * shift @ np.linalg.solve(cov_e, shift)
+    with_c += 0.5 * shift @ np.linalg.solve(cov, shift)
+    assert linearised_kl(M, E, eps, 1.0, residual) != pytest.approx(with_c, rel=1e-3)
+
+
+@pytest.mark.parametrize("sigma", [0.5, 2.0, 10.0])
+def test_linearised_kl_small_error_limit_and_bound(sigma):
+    M, _, eps, residual = linear_problem(7, n_data=60, k=4)
+    value = linearised_kl(M, np.zeros_like(M), eps, sigma**2, residual)
+    projection = M @ np.linalg.pinv(M)
+    assert value == pytest.approx(eps @ projection @ eps / (2 * sigma**2), rel=1e-9)
+    rmse = np.sqrt(np.mean(eps**2))
+    assert value <= kl_bound(rmse, sigma, M.shape[0])

@@ -7,6 +7,7 @@ the full model, P_E the one with the emulator, and dlogL = log L_E - log L.
 from __future__ import annotations
 
 import numpy as np
+from scipy import linalg
 from scipy.special import logsumexp
 
 
@@ -16,6 +17,71 @@ def kl_bound(rmse, sigma, n_data):
     ``rmse`` and ``sigma`` in the same units (mK); broadcasts over arrays.
     """
     return 0.5 * np.asarray(n_data) * (np.asarray(rmse) / np.asarray(sigma)) ** 2
+
+
+def required_rmse(sigma, n_data, max_kl=1.0):
+    """The emulator RMSE at which the bound equals ``max_kl`` nats (paper, Section 2).
+
+    RMSE = sigma sqrt(2 max_kl / N_d), in the units of ``sigma``; broadcasts. For
+    ``max_kl = 1`` this is the paper's requirement RMSE / sigma <= sqrt(2 / N_d).
+    """
+    return np.asarray(sigma) * np.sqrt(2.0 * np.asarray(max_kl) / np.asarray(n_data))
+
+
+def gaussian_kl(mean_p, cov_p, mean_q, cov_q) -> float:
+    """Exact D_KL(P || Q) in nats for P = N(mean_p, cov_p) and Q = N(mean_q, cov_q).
+
+    1/2 [log(|C_q| / |C_p|) - k + tr(C_q^-1 C_p) + (mu_q - mu_p)^T C_q^-1 (mu_q - mu_p)],
+    with means of shape (k,) and covariances (k, k).
+    """
+    mean_p, mean_q = np.atleast_1d(mean_p), np.atleast_1d(mean_q)
+    cov_p, cov_q = np.atleast_2d(cov_p), np.atleast_2d(cov_q)
+    chol_q = linalg.cho_factor(cov_q)
+    shift = mean_q - mean_p
+    log_det_ratio = np.linalg.slogdet(cov_q)[1] - np.linalg.slogdet(cov_p)[1]
+    trace = np.trace(linalg.cho_solve(chol_q, cov_p))
+    quadratic = shift @ linalg.cho_solve(chol_q, shift)
+    return float(0.5 * (log_det_ratio - mean_p.size + trace + quadratic))
+
+
+def _inverse_noise_covariance(noise_cov, n_data: int) -> np.ndarray:
+    noise_cov = np.asarray(noise_cov, dtype=float)
+    if noise_cov.ndim == 0:
+        return np.eye(n_data) / noise_cov
+    if noise_cov.ndim == 1:
+        return np.diag(1.0 / noise_cov)
+    return np.linalg.inv(noise_cov)
+
+
+def linear_gaussian_posterior(M, offset, noise_cov, data):
+    """Mean (k,) and covariance (k, k) of theta for D = M theta + offset + noise, flat prior.
+
+    C = (M^T S^-1 M)^-1 and mu = C M^T S^-1 (D - offset) (paper, Section 2). ``M`` is
+    (N_d, k); ``noise_cov`` S is a variance (white noise), a vector of variances or an
+    (N_d, N_d) matrix, in the squared units of the data.
+    """
+    M = np.atleast_2d(np.asarray(M, dtype=float))
+    inverse_noise = _inverse_noise_covariance(noise_cov, M.shape[0])
+    covariance = np.linalg.inv(M.T @ inverse_noise @ M)
+    mean = covariance @ M.T @ inverse_noise @ (np.asarray(data) - np.asarray(offset))
+    return mean, covariance
+
+
+def linearised_kl(M, E, eps, noise_cov, residual) -> float:
+    """D_KL(P || P_E) for a linear model and its linear emulator (paper, Section 2).
+
+    The full model is D = M theta + m + noise, the emulator (M + E) theta + m + eps, the
+    prior flat; ``residual`` = D - m, shape (N_d,). ``M`` and ``E`` are (N_d, k), ``eps``
+    (N_d,), ``noise_cov`` as in :func:`linear_gaussian_posterior`. Both posteriors are
+    Gaussian, so this is :func:`gaussian_kl` of
+    P = N(C M^T S^-1 r, C) and P_E = N(C_E (M+E)^T S^-1 (r - eps), C_E).
+    For E = 0 and white noise it is eps^T M M^+ eps / (2 sigma^2) <= N_d RMSE^2 / (2 sigma^2).
+    """
+    M, E = np.atleast_2d(M), np.atleast_2d(E)
+    residual = np.asarray(residual, dtype=float)
+    mean, covariance = linear_gaussian_posterior(M, 0.0, noise_cov, residual)
+    mean_e, covariance_e = linear_gaussian_posterior(M + E, eps, noise_cov, residual)
+    return gaussian_kl(mean, covariance, mean_e, covariance_e)
 
 
 def normalised(weights) -> np.ndarray:
