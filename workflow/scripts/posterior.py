@@ -47,19 +47,20 @@ else:
     logL_full = full.evaluate_in_batches(theta, cfg["reweighting"]["batch_size"])
     table, summary = posterior.reweight(samples, names, logL_full, DRAWS, seed)
     summary.update(route="reweighting", n_model_calls=len(theta))
-    if summary["ess"] < cfg["reweighting"]["ess_threshold"]:
-        log.warning(
-            "effective sample size %.0f is below reweighting.ess_threshold = %g: the "
-            "emulator posterior does not cover the full one; only nested_sampling can tell "
-            "how far apart they are",
-            summary["ess"],
-            cfg["reweighting"]["ess_threshold"],
-        )
 # Only a reweighted posterior can fail to cover the full one; a nested-sampling run's ESS
 # is reported but not flagged.
-summary["ess_threshold"] = cfg["reweighting"]["ess_threshold"]
+threshold = cfg["reweighting"]["ess_threshold"]
+summary["ess_threshold"] = threshold
 summary["ess_below_threshold"] = summary["route"] == "reweighting" and bool(
-    summary["ess"] < cfg["reweighting"]["ess_threshold"]
+    summary["ess"] < threshold
 )
+if summary["ess_below_threshold"]:
+    log.warning(
+        "effective sample size %.0f is below reweighting.ess_threshold = %g: the emulator "
+        "posterior does not cover the full one; only nested_sampling can tell how far "
+        "apart they are",
+        summary["ess"],
+        threshold,
+    )
 log.info("%s posterior: %s", model_name, summary)
 posterior.write(table, summary, snakemake.output.table, snakemake.output.summary)
