@@ -10,7 +10,14 @@ from posterior_recovery.config import ConfigError, check_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
-CONFIGS = ["config/config.yaml", "config/quick.yaml", "tests/config/tiny.yaml"]
+CONFIGS = [
+    "config/config.yaml",
+    "config/quick.yaml",
+    "config/validation.yaml",
+    "tests/config/tiny.yaml",
+    "tests/config/validation_tiny.yaml",
+]
+PERTURBED = {"name": "perturbed", "error_matrix_mK": 1.0, "error_offset_mK": 2.0}
 
 
 def load(relative):
@@ -84,6 +91,19 @@ MISTAKES = {
     "early stop with too few epochs": (
         set_key(["emulator", "early_stop"], True),
         ["emulator.early_stop", "epochs >= 50"],
+    ),
+    "unknown emulator": (set_key(["emulator", "name"], "gp"), ["emulator.name", "'gp'"]),
+    "perturbed emulator of a nonlinear simulator": (
+        set_key(["emulator"], PERTURBED),
+        ["emulator.name", "simulator.name: linear", "['width_z'] are log-uniform"],
+    ),
+    "globalemu key for the perturbed emulator": (
+        set_key(["emulator"], {**PERTURBED, "epochs": 5}),
+        ["emulator:", "'epochs'"],
+    ),
+    "unknown simulator option": (
+        set_key(["simulator", "options"], {"design_seed": 1}),
+        ["simulator.options", "'design_seed'", "none"],
     ),
     "missing required key": (delete_key(["sampler", "precision_criterion"]), ["sampler:"]),
     "wrong type": (set_key(["seed"], "2025"), ["seed:"]),

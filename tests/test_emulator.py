@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from posterior_recovery import emulator
+from posterior_recovery import emulators
 from posterior_recovery.kappa_hh import KAPPA_10_HH_CM3_PER_S, TEMPERATURE_K
 from posterior_recovery.simulators import make_simulator
 
@@ -15,6 +15,8 @@ from .conftest import REDSHIFT, gaussian_trough_prior
 
 PRIOR = gaussian_trough_prior()
 SETTINGS = {
+    "name": "globalemu",
+    "log_parameters": True,  # the width (column 2) is log-uniform
     "layer_sizes": [16, 16],
     "activation": "tanh",
     "learning_rate": 1e-3,
@@ -28,21 +30,29 @@ SETTINGS = {
 
 
 def simulated_set(n, seed):
+    """A training-set split as the workflow stores it: theta in the sampled space."""
     simulator = make_simulator("gaussian", REDSHIFT, PRIOR.names)
-    physical = np.asarray(PRIOR.to_physical(PRIOR.draw(n, np.random.default_rng(seed))))
-    return physical, np.asarray(simulator(physical)), REDSHIFT
+    theta = PRIOR.draw(n, np.random.default_rng(seed))
+    return {"theta": theta, "signals": np.asarray(simulator(PRIOR.to_physical(theta))),
+            "redshift": REDSHIFT}  # fmt: skip
 
 
-def train(model_dir):
-    emulator.train(
-        model_dir, simulated_set(150, 0), simulated_set(30, 1), PRIOR.names, [2], SETTINGS, 7
+def train_small(model_dir):
+    emulators.build(
+        model_dir,
+        SETTINGS,
+        prior=PRIOR,
+        train_set=simulated_set(150, 0),
+        validation_set=simulated_set(30, 1),
+        simulator=None,
+        seed=7,
     )
 
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     directory = tmp_path_factory.mktemp("emulator") / "model"
-    train(directory)
+    train_small(directory)
     return directory
 
 
@@ -50,8 +60,12 @@ def test_training_writes_the_kappa_table_and_metadata(model_dir):
     table = np.loadtxt(model_dir / "kappa_HH.txt")
     np.testing.assert_array_equal(table[:, 0], TEMPERATURE_K)
     np.testing.assert_allclose(table[:, 1], KAPPA_10_HH_CM3_PER_S, rtol=1e-12)
-    metadata = json.loads((model_dir / emulator.METADATA).read_text())
-    assert metadata == {"parameter_names": list(PRIOR.names), "log_columns": [2]}
+    metadata = json.loads((model_dir / emulators.METADATA).read_text())
+    assert metadata == {
+        "name": "globalemu",
+        "parameter_names": list(PRIOR.names),
+        "log_columns": [2],
+    }
     assert (model_dir / "model.h5").exists()
     assert not (model_dir / "data").exists()  # training copies are removed
 
@@ -59,12 +73,12 @@ def test_training_writes_the_kappa_table_and_metadata(model_dir):
 def test_jax_emulator_equals_globalemu_evaluate(model_dir):
     from globalemu.eval import evaluate
 
-    physical, _, z = simulated_set(20, 2)
+    physical = np.asarray(PRIOR.to_physical(simulated_set(20, 2)["theta"]))
     reference, reference_z = evaluate(base_dir=f"{model_dir}/", logs=[2])(physical)
-    jax_emulator = emulator.JaxEmulator(model_dir)
+    jax_emulator = emulators.load(model_dir)
     np.testing.assert_allclose(jax_emulator.redshift, reference_z)
     ours = np.asarray(jax_emulator(physical))
-    assert ours.shape == (20, z.size)
+    assert ours.shape == (20, REDSHIFT.size)
     # globalemu evaluates in float32 (relative rounding ~1e-7 on signals of ~300 mK).
     assert np.max(np.abs(ours - reference)) < 1e-4
 
@@ -72,7 +86,7 @@ def test_jax_emulator_equals_globalemu_evaluate(model_dir):
 def test_training_is_reproducible_given_the_seed(model_dir, tmp_path):
     import h5py
 
-    train(tmp_path / "again")
+    train_small(tmp_path / "again")
 
     def weights(directory):
         with h5py.File(directory / "model.h5") as f:
@@ -86,7 +100,7 @@ def test_training_is_reproducible_given_the_seed(model_dir, tmp_path):
 def test_accuracy_summary():
     true = np.zeros((4, 10))
     emulated = true + np.array([1.0, 2.0, 3.0, 4.0])[:, None]
-    result = emulator.accuracy(emulated, true)
+    result = emulators.accuracy(emulated, true)
     np.testing.assert_allclose(result["rmse"], [1, 2, 3, 4])
     assert result["summary"]["rmse_mean_mK"] == 2.5
     assert result["summary"]["rmse_max_mK"] == 4.0

@@ -1,4 +1,4 @@
-"""Simulators: the redshift grid, the registry and the two full models."""
+"""Simulators: the redshift grid, the registry and the full models."""
 
 import numpy as np
 import pytest
@@ -26,7 +26,7 @@ def test_redshift_grid_is_the_papers(redshift):
 
 
 def test_registry():
-    assert set(SIMULATORS) == {"gaussian", "hyprfine"}
+    assert set(SIMULATORS) == {"gaussian", "hyprfine", "linear"}
     sim = make_simulator("gaussian", np.array([10.0, 20.0]), ["centre_z"])
     assert isinstance(sim, GaussianTrough)
     assert sim.parameter_names == ("centre_z",)
@@ -105,3 +105,29 @@ def test_hyprfine_fiducial_and_batch(redshift):
     assert redshift[signal.argmin()] == pytest.approx(15.5, abs=0.3)
     # the three parameter sets give three different signals
     assert not np.allclose(signals[0], signals[1]) and not np.allclose(signals[0], signals[2])
+
+
+def test_linear_model_is_design_times_theta_plus_offset(redshift):
+    sim = make_simulator("linear", redshift, ["theta_1", "theta_3"], {"design_seed": 4})
+    assert sim.design_matrix.shape == (490, 2) and sim.offset.shape == (490,)
+    theta = np.array([[0.5, -1.0], [0.0, 0.0], [2.0, 3.0]])
+    expected = theta @ sim.design_matrix.T + sim.offset
+    np.testing.assert_allclose(np.asarray(sim(theta)), expected, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(sim(theta[1])), sim.offset[None, :], atol=0)
+
+
+def test_linear_design_is_fixed_by_its_seed_whichever_parameters_vary(redshift):
+    two = make_simulator("linear", redshift, ["theta_1", "theta_3"], {"design_seed": 4})
+    one = make_simulator("linear", redshift, ["theta_3"], {"design_seed": 4})
+    np.testing.assert_array_equal(one.design_matrix[:, 0], two.design_matrix[:, 1])
+    np.testing.assert_array_equal(one.offset, two.offset)
+    other = make_simulator("linear", redshift, ["theta_3"], {"design_seed": 5})
+    assert not np.allclose(other.design_matrix, one.design_matrix)
+    scaled = make_simulator("linear", redshift, ["theta_3"], {"design_seed": 4,
+                                                              "design_scale_mK": 20.0})  # fmt: skip
+    np.testing.assert_allclose(scaled.design_matrix, 2.0 * one.design_matrix, rtol=1e-12)
+
+
+def test_unknown_simulator_option_names_the_key(redshift):
+    with pytest.raises(ValueError, match=r"simulator.options: .*'design_sed'.*design_seed"):
+        make_simulator("linear", redshift, ["theta_1"], {"design_sed": 1})

@@ -63,7 +63,7 @@ def test_kl_table_column_order_and_sorting():
     assert list(table.columns) == KL_COLUMNS
     assert table["noise_mK"].tolist() == [5, 25, 50, 250]
     assert table.index.tolist() == [0, 1, 2, 3]
-    assert table.loc[0, "kl_flow"] == pytest.approx(3.0 + 5)
+    assert table.loc[0, "kl_flow"] == pytest.approx(KL_COLUMNS.index("kl_flow") + 5)
 
 
 def test_kl_table_missing_column_is_an_error():

@@ -47,9 +47,9 @@ def noise_levels(repo):
 def test_tables_have_every_noise_level_and_finite_values(repo, tiny_runs, route):
     results = tiny_runs[route]
     kl = pd.read_csv(results / "tables/kl.csv")
-    for column in ["noise_mK", "bound_mean", "bound_p95", "kl_flow", "kl_flow_low",
-                   "kl_flow_high", "kl_likelihood", "kl_likelihood_err", "full_posterior",
-                   "ess"]:  # fmt: skip
+    for column in ["noise_mK", "bound_mean", "bound_p95", "kl_linearised", "kl_flow",
+                   "kl_flow_low", "kl_flow_high", "kl_likelihood", "kl_likelihood_err",
+                   "full_posterior", "ess"]:  # fmt: skip
         assert column in kl.columns
     assert kl["noise_mK"].tolist() == sorted(noise_levels(repo))
     assert (kl["full_posterior"] == route).all()

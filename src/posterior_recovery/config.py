@@ -35,7 +35,7 @@ def semantic_errors(config: dict) -> list[str]:
     """Violations of the rules a schema cannot express."""
     from .density import ESTIMATORS
     from .samplers import SAMPLERS
-    from .simulators import SIMULATORS
+    from .simulators import configuration_errors
 
     errors = []
     for i, p in enumerate(config["parameters"]):
@@ -54,25 +54,26 @@ def semantic_errors(config: dict) -> list[str]:
     z = config["simulator"]["redshift"]
     if z["min"] >= z["max"]:
         errors.append(f"simulator.redshift.min: {z['min']} must be below max {z['max']}")
-    simulator = config["simulator"]["name"]
-    if simulator not in SIMULATORS:
-        errors.append(
-            f"simulator.name: unknown simulator {simulator!r}; known: {sorted(SIMULATORS)}"
-        )
-    else:
-        known = SIMULATORS[simulator].known_parameters
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            errors.append(
-                f"parameters: {unknown} are not parameters of the {simulator!r} simulator; "
-                f"it knows {sorted(known)}"
-            )
+    simulator = config["simulator"]
+    errors += configuration_errors(simulator["name"], names, simulator.get("options"))
     for section, registry in (("sampler", SAMPLERS), ("density_estimator", ESTIMATORS)):
         name = config[section]["name"]
         if name not in registry:
             errors.append(f"{section}.name: unknown {section} {name!r}; known: {sorted(registry)}")
     emulator = config["emulator"]
-    if emulator["early_stop"] and emulator["epochs"] < 50:
+    if emulator["name"] == "perturbed":
+        if config["simulator"]["name"] != "linear":
+            errors.append(
+                "emulator.name: the perturbed emulator perturbs the linear simulator; "
+                f"set simulator.name: linear (got {config['simulator']['name']!r})"
+            )
+        log_uniform = [p["name"] for p in config["parameters"] if p["prior"] == "log-uniform"]
+        if log_uniform:
+            errors.append(
+                f"parameters: {log_uniform} are log-uniform; the perturbed emulator's exact "
+                "D_KL holds for a model linear in the sampled parameters: use uniform priors"
+            )
+    elif emulator["early_stop"] and emulator["epochs"] < 50:
         errors.append(
             f"emulator.early_stop: globalemu waits 2% of emulator.epochs for an improvement, "
             f"which is no epoch at all for epochs = {emulator['epochs']}; use epochs >= 50 "

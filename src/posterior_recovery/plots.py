@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 from anesthetic import Samples, make_2d_axes  # noqa: E402
 
 from .divergence import kl_bound  # noqa: E402
+from .linearisation import kl_linearised  # noqa: E402
 
 
 def save(fig, stem) -> None:
@@ -50,8 +51,10 @@ def corner(full, emulated, prior, noise_mK: float, stem, flag: str = "") -> None
     save(fig, stem)
 
 
-def kl_against_noise(kl_table, accuracy: dict, stem) -> None:
-    """D_KL against noise: bound curves at mean and 95th-pct RMSE, both estimators.
+def kl_against_noise(kl_table, accuracy: dict, linearisation: dict, stem) -> None:
+    """D_KL against noise: bound curves at mean and 95th-pct RMSE, the linearised
+    prediction for noise-free data (``linearisation`` from
+    :func:`~posterior_recovery.linearisation.linearise`), both estimators.
 
     Noise levels whose reweighting ESS fell below threshold are drawn hollow.
     """
@@ -66,6 +69,14 @@ def kl_against_noise(kl_table, accuracy: dict, stem) -> None:
             lw=1,
             label=rf"bound, {'mean' if 'mean' in key else '95th pct'} RMSE = {rmse:.2f} mK",
         )
+    noise_free = linearisation["full_signal"]
+    ax.plot(
+        sigma,
+        [kl_linearised(linearisation, s, noise_free) for s in sigma],
+        "C2-.",
+        lw=1,
+        label="linearised at the fiducial",
+    )
     flagged = kl_table["ess_below_threshold"].to_numpy(dtype=bool)
     noise = kl_table["noise_mK"].to_numpy()
     flow = kl_table["kl_flow"].to_numpy()

@@ -47,7 +47,8 @@ def redshift_from(cfg: dict) -> np.ndarray:
 
 def simulator_from(cfg: dict):
     names = [p["name"] for p in cfg["parameters"]]
-    return make_simulator(cfg["simulator"]["name"], redshift_from(cfg), names)
+    simulator = cfg["simulator"]
+    return make_simulator(simulator["name"], redshift_from(cfg), names, simulator.get("options"))
 
 
 def noise_code(noise_mK: float) -> int:
@@ -77,6 +78,6 @@ def model_from(cfg: dict, model: str, emulator_dir=None):
     """The full model (the simulator) or the trained emulator, by name."""
     if model == "full":
         return simulator_from(cfg)
-    from .emulator import JaxEmulator
+    from . import emulators
 
-    return JaxEmulator(emulator_dir)
+    return emulators.load(emulator_dir)

@@ -39,7 +39,12 @@ def final_outputs():
         + [f"corner_noise_{noise}mK" for noise in NOISE_LEVELS],
         ext=["pdf", "png"],
     )
-    return tables + figures
+    validation = (
+        expand(f"{RESULTS}/validation/kl.{{ext}}", ext=["csv", "md", "tex"])
+        if config["emulator"]["name"] == "perturbed"
+        else []
+    )
+    return tables + figures + validation
 
 
 def sections(*names):

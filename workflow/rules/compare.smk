@@ -1,4 +1,5 @@
-# Density estimators of both posteriors, and D_KL(P_full || P_emulator) with its bounds.
+# Density estimators of both posteriors, and D_KL(P_full || P_emulator) with its bounds
+# and its linearised prediction.
 
 
 # One job fits all estimator seeds of one posterior: each fit takes seconds (KDE) to
@@ -20,8 +21,27 @@ rule fit_density:
         "../scripts/fit_density.py"
 
 
+rule linearise:
+    input:
+        emulator=rules.train_emulator.output,
+    output:
+        f"{RESULTS}/emulator/linearisation.npz",
+    log:
+        "logs/linearise.log",
+    benchmark:
+        "benchmarks/linearise.tsv"
+    conda:
+        ENV
+    params:
+        cfg=sections("simulator", "parameters"),
+    script:
+        "../scripts/linearise.py"
+
+
 rule divergence:
     input:
+        data=f"{RESULTS}/data/noise_{{noise}}mK.npz",
+        linearisation=rules.linearise.output[0],
         full=f"{RESULTS}/posteriors/noise_{{noise}}mK/full.csv",
         full_summary=f"{RESULTS}/posteriors/noise_{{noise}}mK/full.json",
         emulator=f"{RESULTS}/posteriors/noise_{{noise}}mK/emulator.json",

@@ -1,4 +1,4 @@
-# The globalemu emulator: training and test-set accuracy.
+# The emulator (globalemu, or the perturbed linear model): making it, test-set accuracy.
 
 
 rule train_emulator:
@@ -15,7 +15,7 @@ rule train_emulator:
         ENV
     threads: 2
     params:
-        cfg=sections("seed", "parameters", "emulator"),
+        cfg=sections("seed", "simulator", "parameters", "emulator"),
     script:
         "../scripts/train_emulator.py"
 

@@ -69,6 +69,7 @@ rule figure_kl:
     input:
         kl=f"{RESULTS}/tables/kl.csv",
         accuracy=rules.emulator_accuracy.output.summary,
+        linearisation=rules.linearise.output[0],
     output:
         multiext(f"{RESULTS}/figures/kl", ".pdf", ".png"),
     log:
@@ -94,3 +95,23 @@ rule figure_bias:
         ENV
     script:
         "../scripts/figure_bias.py"
+
+
+# The validation problem (emulator.name: perturbed): the exact D_KL beside every estimate.
+rule validation_table:
+    input:
+        kl=f"{RESULTS}/tables/kl.csv",
+        data=per_noise(f"{RESULTS}/data/noise_{{noise}}mK.npz"),
+        emulator=rules.train_emulator.output,
+    output:
+        multiext(f"{RESULTS}/validation/kl", ".csv", ".md", ".tex"),
+    log:
+        "logs/validation_table.log",
+    benchmark:
+        "benchmarks/validation_table.tsv"
+    conda:
+        ENV
+    params:
+        noise_levels=[float(noise) for noise in NOISE_LEVELS],
+    script:
+        "../scripts/validation_table.py"

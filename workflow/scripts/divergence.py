@@ -1,10 +1,12 @@
-"""D_KL(P_full || P_emulator) at one noise level by both estimators, and the bounds."""
+"""D_KL(P_full || P_emulator) at one noise level by both estimators, the bounds and the
+linearised prediction."""
 
 import json
 
 import numpy as np
 
 from posterior_recovery import density, divergence, posterior, study
+from posterior_recovery.linearisation import kl_linearised
 
 log = study.setup_logging(snakemake.log[0])
 cfg = snakemake.params.cfg
@@ -41,6 +43,9 @@ kl_likelihood_draws = divergence.bootstrap_kl_from_likelihoods(
 log_mean_ratio = kl_likelihood + float(np.sum(full["weight"] * delta_logL))
 evidence_ratio = emulator_summary["log_evidence"] - full_summary["log_evidence"]
 
+linearisation = dict(np.load(snakemake.input.linearisation))
+data = np.load(snakemake.input.data)["data"]
+
 result = {
     "noise_mK": noise_sigma_mK,
     "n_data": accuracy["n_data"],
@@ -48,6 +53,7 @@ result = {
                                             accuracy["n_data"])),
     "bound_p95": float(divergence.kl_bound(accuracy["rmse_p95_mK"], noise_sigma_mK,
                                            accuracy["n_data"])),
+    "kl_linearised": kl_linearised(linearisation, noise_sigma_mK, data),
     "kl_flow": kl_flow["median"],
     "kl_flow_low": kl_flow["low"],
     "kl_flow_high": kl_flow["high"],

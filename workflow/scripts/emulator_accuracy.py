@@ -4,15 +4,15 @@ import json
 
 import numpy as np
 
-from posterior_recovery import emulator, study
+from posterior_recovery import emulators, study
 from posterior_recovery.batching import map_batches
 
 log = study.setup_logging(snakemake.log[0])
 prior = study.prior_from(snakemake.params.cfg)
 test = np.load(snakemake.input.test)
-network = emulator.JaxEmulator(snakemake.input.model[0])
+network = emulators.load(snakemake.input.model[0])
 emulated = map_batches(network, np.asarray(prior.to_physical(test["theta"])), 256)
-result = emulator.accuracy(emulated, test["signals"])
+result = emulators.accuracy(emulated, test["signals"])
 log.info("accuracy: %s", result["summary"])
 with open(snakemake.output.summary, "w") as f:
     json.dump(result["summary"], f, indent=2)

@@ -1,27 +1,18 @@
-"""Train the globalemu emulator on the merged training and validation sets."""
+"""Make the configured emulator: train globalemu, or perturb the linear simulator."""
 
 import numpy as np
 
-from posterior_recovery import emulator, study
+from posterior_recovery import emulators, study
 
 log = study.setup_logging(snakemake.log[0])
 cfg = snakemake.params.cfg
-prior = study.prior_from(cfg)
-
-
-def physical_set(path):
-    arrays = np.load(path)
-    return np.asarray(prior.to_physical(arrays["theta"])), arrays["signals"], arrays["redshift"]
-
-
-log_columns = np.flatnonzero(prior.is_log) if cfg["emulator"]["log_parameters"] else []
-emulator.train(
+emulators.build(
     snakemake.output[0],
-    physical_set(snakemake.input.train),
-    physical_set(snakemake.input.validation),
-    prior.names,
-    [int(i) for i in log_columns],
     cfg["emulator"],
+    prior=study.prior_from(cfg),
+    train_set=dict(np.load(snakemake.input.train)),
+    validation_set=dict(np.load(snakemake.input.validation)),
+    simulator=study.simulator_from(cfg),
     seed=study.jax_seed(cfg["seed"], "emulator"),
 )
-log.info("emulator trained into %s", snakemake.output[0])
+log.info("%s emulator made in %s", cfg["emulator"]["name"], snakemake.output[0])

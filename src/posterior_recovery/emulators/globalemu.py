@@ -1,4 +1,4 @@
-"""The globalemu emulator: offline training, a batched JAX forward pass, accuracy.
+"""The ``globalemu`` emulator: offline training and a batched JAX forward pass.
 
 Training uses globalemu's own preprocessing and network code. Evaluation inside
 likelihoods uses :class:`JaxEmulator`, a re-implementation of
@@ -13,7 +13,6 @@ A trained model directory holds globalemu's files (``model.h5``, ``data_mins.txt
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -24,10 +23,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .kappa_hh import write_kappa_table
+from ..kappa_hh import write_kappa_table
+from . import read_metadata, write_metadata
 
 log = logging.getLogger(__name__)
-METADATA = "emulator.json"
 
 
 @contextlib.contextmanager
@@ -93,8 +92,25 @@ def train(model_dir, train_set, validation_set, parameter_names, log_columns, se
         for copy in ("train_dataset.csv", "train_data.txt", "train_label.txt",
                      "test_data.txt", "test_label.txt"):  # fmt: skip
             Path(copy).unlink(missing_ok=True)
-        metadata = {"parameter_names": list(parameter_names), "log_columns": list(log_columns)}
-        Path(METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
+        write_metadata(".", "globalemu", parameter_names, log_columns=list(log_columns))
+
+
+def build(model_dir, settings, *, prior, train_set, validation_set, seed, **_):
+    """:func:`train` on training and validation sets given in the sampled space."""
+
+    def physical(split):
+        return np.asarray(prior.to_physical(split["theta"])), split["signals"], split["redshift"]
+
+    log_columns = np.flatnonzero(prior.is_log) if settings["log_parameters"] else []
+    train(
+        model_dir,
+        physical(train_set),
+        physical(validation_set),
+        prior.names,
+        [int(i) for i in log_columns],
+        settings,
+        seed,
+    )
 
 
 def _activation(name: str):
@@ -119,7 +135,7 @@ class JaxEmulator:
         import pickle  # globalemu's own settings file is a pickle; read-only here
 
         model_dir = Path(model_dir)
-        metadata = json.loads((model_dir / METADATA).read_text())
+        metadata = read_metadata(model_dir)
         self.parameter_names = tuple(metadata["parameter_names"])
         self.log_columns = np.array(metadata["log_columns"], dtype=int)
         with open(model_dir / "preprocess_settings.pkl", "rb") as f:
@@ -165,24 +181,5 @@ class JaxEmulator:
         return self._forward(jnp.atleast_2d(jnp.asarray(physical, dtype=float)))
 
 
-def accuracy(emulated, true) -> dict:
-    """Test-set accuracy of emulated signals against the simulator's, both (n, N_d) mK.
-
-    Returns per-signal RMSE (n,), the mean and 95th-percentile absolute error against
-    redshift (N_d,), and the summary numbers of ``accuracy.json``.
-    """
-    error = np.abs(np.asarray(emulated) - np.asarray(true))
-    rmse = np.sqrt(np.mean(error**2, axis=1))
-    return {
-        "rmse": rmse,
-        "mean_abs_error_z": error.mean(axis=0),
-        "p95_abs_error_z": np.percentile(error, 95, axis=0),
-        "summary": {
-            "rmse_mean_mK": float(rmse.mean()),
-            "rmse_median_mK": float(np.median(rmse)),
-            "rmse_p95_mK": float(np.percentile(rmse, 95)),
-            "rmse_max_mK": float(rmse.max()),
-            "n_data": int(error.shape[1]),
-            "n_test": int(error.shape[0]),
-        },
-    }
+def load(model_dir) -> JaxEmulator:
+    return JaxEmulator(model_dir)

@@ -6,20 +6,25 @@ A simulator is an object with
 - ``parameter_names``: the physical parameters it is called with, in column order;
 - ``__call__(physical)``: signals in mK, shape (n, N_d), for physical parameter values
   of shape (n, d). JAX-traceable simulators set ``jax_traceable = True`` so that the
-  likelihood can ``jit``/``vmap`` through them.
+  likelihood can ``jit``/``vmap`` through them (and the linearisation can differentiate
+  them).
 
 Adding a simulator is one module defining a class with a ``known_parameters`` mapping
-(name -> default) and one line in :data:`SIMULATORS`.
+(name -> default), constructed as ``cls(redshift, parameter_names, **options)`` with the
+config's ``simulator.options``, and one line in :data:`SIMULATORS`.
 """
 
 from __future__ import annotations
+
+import inspect
 
 import numpy as np
 
 from .gaussian import GaussianTrough
 from .hyprfine import Hyprfine
+from .linear import Linear
 
-SIMULATORS = {"gaussian": GaussianTrough, "hyprfine": Hyprfine}
+SIMULATORS = {"gaussian": GaussianTrough, "hyprfine": Hyprfine, "linear": Linear}
 
 
 def redshift_grid(grid: dict) -> np.ndarray:
@@ -28,21 +33,36 @@ def redshift_grid(grid: dict) -> np.ndarray:
     return np.round(grid["min"] + grid["step"] * np.arange(n), 10)
 
 
-def make_simulator(name: str, redshift: np.ndarray, parameter_names, options=None):
-    """Instantiate the simulator registered as ``name``.
-
-    Raises ValueError naming the cause when the simulator is unknown or does not
-    understand one of the parameter names.
-    """
+def configuration_errors(name: str, parameter_names, options=None) -> list[str]:
+    """What is wrong with a simulator's name, parameter names and options: messages
+    naming the config key, empty if nothing."""
     if name not in SIMULATORS:
-        raise ValueError(
-            f"simulator.name: unknown simulator {name!r}; choose one of {sorted(SIMULATORS)}"
-        )
-    cls = SIMULATORS[name]
+        return [f"simulator.name: unknown simulator {name!r}; choose one of {sorted(SIMULATORS)}"]
+    cls, errors = SIMULATORS[name], []
     unknown = [p for p in parameter_names if p not in cls.known_parameters]
     if unknown:
-        raise ValueError(
+        errors.append(
             f"parameters: {unknown} are not parameters of the {name!r} simulator; "
             f"it knows {sorted(cls.known_parameters)}"
         )
+    accepted = list(inspect.signature(cls.__init__).parameters)[3:]
+    unexpected = [key for key in options or {} if key not in accepted]
+    if unexpected:
+        errors.append(
+            f"simulator.options: the {name!r} simulator has no option(s) {unexpected}; "
+            f"it takes {accepted or 'none'}"
+        )
+    return errors
+
+
+def make_simulator(name: str, redshift: np.ndarray, parameter_names, options=None):
+    """Instantiate the simulator registered as ``name`` with ``options`` (a mapping).
+
+    Raises ValueError naming the cause when the name, a parameter name or an option is
+    unknown to it.
+    """
+    errors = configuration_errors(name, parameter_names, options)
+    if errors:
+        raise ValueError("; ".join(errors))
+    cls = SIMULATORS[name]
     return cls(np.asarray(redshift, dtype=float), tuple(parameter_names), **(options or {}))
