@@ -83,27 +83,11 @@ def test_draw_inside_box_and_deterministic(prior):
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
     assert np.all(a >= prior.lower) and np.all(a <= prior.upper)
-    assert prior.contains(a).all()
     # uniform in the sampled space: the mean of each column is the box centre within
     # 5 standard errors, width / sqrt(12 n)
     width = prior.upper - prior.lower
     err = width / np.sqrt(12 * len(a))
     assert np.all(np.abs(a.mean(axis=0) - 0.5 * (prior.lower + prior.upper)) < 5 * err)
-
-
-def test_contains(prior):
-    inside = prior.fiducial
-    assert prior.contains(inside).tolist() == [True]  # one point, shape (d,) -> (1,)
-    points = np.array(
-        [
-            prior.lower,  # boundaries are inside
-            prior.upper,
-            [49.9, 0.5, 0.0],  # below the uniform minimum
-            [100.0, np.log10(8.0) + 1e-9, 0.0],  # above the log-uniform maximum (log10 8)
-            [100.0, 0.5, -2.1],
-        ]
-    )
-    assert prior.contains(points).tolist() == [True, True, False, False, False]
 
 
 def test_labels(prior):
@@ -115,10 +99,3 @@ def test_labels(prior):
     assert Parameter("x", "uniform", 0.0, 1.0, 0.5).sampled_label == "x"
     assert Parameter("x", "log-uniform", 1.0, 2.0, 1.5).is_log
     assert not Parameter("x", "uniform", 1.0, 2.0, 1.5).is_log
-
-
-def test_log_volume(prior):
-    expected = np.log(250.0) + np.log(np.log10(8.0)) + np.log(4.0)
-    assert prior.log_volume == pytest.approx(expected, rel=1e-14)
-    unit = Prior([Parameter("a", "uniform", 0.0, 1.0, 0.5), Parameter("b", "uniform", 2, 3, 2.5)])
-    assert unit.log_volume == 0.0

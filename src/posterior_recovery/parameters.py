@@ -63,11 +63,6 @@ class Prior:
         """Axis labels of the sampled-space columns, for anesthetic."""
         return {p.name: p.sampled_label for p in self.parameters}
 
-    @property
-    def log_volume(self) -> float:
-        """log of the sampled-space prior volume (the prior density is its negative)."""
-        return float(np.sum(np.log(self.upper - self.lower)))
-
     def from_unit_cube(self, u):
         """Map points of the unit hypercube, shape (n, d), to the sampled space."""
         return self.lower + (self.upper - self.lower) * u
@@ -85,8 +80,3 @@ class Prior:
     def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """n points drawn uniformly in the sampled-space box, shape (n, d)."""
         return self.from_unit_cube(rng.uniform(size=(n, self.ndim)))
-
-    def contains(self, theta) -> np.ndarray:
-        """Whether each sampled-space point lies inside the prior box, shape (n,)."""
-        theta = np.atleast_2d(theta)
-        return np.all((theta >= self.lower) & (theta <= self.upper), axis=-1)
