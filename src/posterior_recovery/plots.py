@@ -104,6 +104,9 @@ def kl_against_noise(kl_table, accuracy: dict, linearisation: dict, stem) -> Non
         ylabel=r"$D_\mathrm{KL}(\mathcal{P}\,\|\,\mathcal{P}_\mathrm{E})$ [nats]",
     )
     ax.set_yscale("symlog", linthresh=1e-2)  # flow estimates can scatter below zero
+    # symlog autoscaling pads far into negative values; show them only where there are any
+    lowest = min(kl_table["kl_flow_low"].min(), (like - like_err).min())
+    ax.set_ylim(bottom=min(0.0, 2.0 * lowest))
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.legend(fontsize="small")
     save(fig, stem)
