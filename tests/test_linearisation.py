@@ -28,9 +28,25 @@ def test_finite_differences_agree_with_automatic_differentiation():
     automatic = jacobian(simulator, prior, prior.fiducial)
     finite = jacobian(NotTraceable(simulator), prior, prior.fiducial)
     assert automatic.shape == finite.shape == (REDSHIFT.size, prior.ndim)
-    # Central differences err by O(h^2) f''' ~ (1e-4 x width)^2: ~1e-6 of the largest
-    # slope here; float64 rounding adds ~1e-12 / h ~ 1e-9 mK.
-    np.testing.assert_allclose(finite, automatic, rtol=0, atol=1e-5 * np.abs(automatic).max())
+    # Central differences err by O(h^2) with h = 1e-2 of the prior width: measured 3e-4
+    # of the largest slope on this smooth model.
+    np.testing.assert_allclose(finite, automatic, rtol=0, atol=1e-3 * np.abs(automatic).max())
+
+
+@pytest.mark.slow
+def test_hyprfine_jacobian_agrees_with_finite_differences(repo):
+    """hyprfine defines custom VJPs: reverse mode must go through them correctly."""
+    import yaml
+
+    from posterior_recovery import study
+
+    cfg = yaml.safe_load((repo / "config/config.yaml").read_text())
+    prior, simulator = study.prior_from(cfg), study.simulator_from(cfg)
+    automatic = jacobian(simulator, prior, prior.fiducial)
+    finite = jacobian(NotTraceable(simulator), prior, prior.fiducial)
+    # Measured: 2.2% of the largest slope (central-difference truncation at 1e-2 of the
+    # prior width; smaller steps are dominated by hyprfine's ~0.01 mK numerical noise).
+    np.testing.assert_allclose(finite, automatic, rtol=0, atol=0.05 * np.abs(automatic).max())
 
 
 @pytest.mark.parametrize("noise_sigma_mK", [2.0, 10.0, 50.0])

@@ -18,14 +18,18 @@ import numpy as np
 from .divergence import linearised_kl
 
 # Central-difference step for models that JAX cannot differentiate, as a fraction of
-# each parameter's prior width.
-RELATIVE_STEP = 1e-4
+# each parameter's prior width. Simulators carry numerical noise: hyprfine's signals
+# scatter by ~0.01 mK, so its central differences at 1e-3 of the prior width are off by up
+# to 25% of the largest slope, while at 1e-2 they agree with reverse-mode automatic
+# differentiation to within 2.5% (measured at the default study's fiducial).
+RELATIVE_STEP = 1e-2
 
 
 def jacobian(model, prior, theta) -> np.ndarray:
     """d signal / d theta at one sampled-space point ``theta`` (d,): (N_d, d) in mK.
 
-    Automatic differentiation for JAX-traceable models, otherwise central differences
+    Reverse-mode automatic differentiation for JAX-traceable models (hyprfine defines
+    custom VJPs, which forward mode cannot differentiate), otherwise central differences
     with steps of :data:`RELATIVE_STEP` times the prior widths, in one batched call.
     """
     theta = np.asarray(theta, dtype=float)
@@ -34,7 +38,7 @@ def jacobian(model, prior, theta) -> np.ndarray:
         def signal(t):
             return model(prior.to_physical(t)[None, :])[0]
 
-        return np.asarray(jax.jacfwd(signal)(jnp.asarray(theta)))
+        return np.asarray(jax.jacrev(signal)(jnp.asarray(theta)))
     steps = RELATIVE_STEP * (prior.upper - prior.lower)
     shifted = np.concatenate([theta + np.diag(steps), theta - np.diag(steps)])
     up, down = np.split(np.asarray(model(prior.to_physical(shifted))), 2)
