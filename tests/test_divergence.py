@@ -289,3 +289,21 @@ def test_linearised_kl_small_error_limit_and_bound(sigma):
     assert value == pytest.approx(eps @ projection @ eps / (2 * sigma**2), rel=1e-9)
     rmse = np.sqrt(np.mean(eps**2))
     assert value <= kl_bound(rmse, sigma, M.shape[0])
+
+
+def test_linearised_kl_with_a_gaussian_prior_equals_the_explicit_posteriors():
+    M, E, eps, residual = linear_problem(8)
+    prior_mean, prior_variance = np.array([0.5, -1.0, 0.2]), np.array([0.3, 2.0, 1.0])
+
+    def explicit(design, offset):
+        """theta | D by conditioning the joint Gaussian of theta and D."""
+        cov_theta = np.diag(prior_variance)
+        cov_data = design @ cov_theta @ design.T + np.eye(len(residual))
+        gain = cov_theta @ design.T @ np.linalg.inv(cov_data)
+        mean = prior_mean + gain @ (residual - offset - design @ prior_mean)
+        return mean, cov_theta - gain @ design @ cov_theta
+
+    expected = gaussian_kl(*explicit(M, 0.0), *explicit(M + E, eps))
+    value = linearised_kl(M, E, eps, 1.0, residual, prior=(prior_mean, prior_variance))
+    assert value == pytest.approx(expected, rel=1e-9)
+    assert value != pytest.approx(linearised_kl(M, E, eps, 1.0, residual), rel=1e-3)

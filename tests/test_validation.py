@@ -45,8 +45,10 @@ def test_cases_span_the_range_and_the_linearisation_is_exact(validation_runs, ro
     table = validation_runs[route]
     assert table["kl_exact"].min() < 0.1 and table["kl_exact"].max() > 3
     assert (table["full_posterior"] == route).all()
-    # The linear problem's Jacobians from JAX give the exact value.
-    np.testing.assert_allclose(table["kl_linearised"], table["kl_exact"], rtol=1e-6)
+    # The linearised prediction keeps the prior box as a Gaussian, the exact value is for a
+    # flat prior: with posterior variances up to 2.5% of the prior's (40 mK) they differ
+    # by a few per cent (tests/test_linearisation.py measures up to 7.6% at 4%).
+    np.testing.assert_allclose(table["kl_linearised"], table["kl_exact"], rtol=0.1)
     assert (table["kl_exact"] <= table["bound_mean"]).all()
 
 

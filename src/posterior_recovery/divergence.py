@@ -53,34 +53,42 @@ def _inverse_noise_covariance(noise_cov, n_data: int) -> np.ndarray:
     return np.linalg.inv(noise_cov)
 
 
-def linear_gaussian_posterior(M, offset, noise_cov, data):
-    """Mean (k,) and covariance (k, k) of theta for D = M theta + offset + noise, flat prior.
+def linear_gaussian_posterior(M, offset, noise_cov, data, prior=None):
+    """Mean (k,) and covariance (k, k) of theta for D = M theta + offset + noise.
 
-    C = (M^T S^-1 M)^-1 and mu = C M^T S^-1 (D - offset) (paper, Section 2). ``M`` is
-    (N_d, k); ``noise_cov`` S is a variance (white noise), a vector of variances or an
-    (N_d, N_d) matrix, in the squared units of the data.
+    Flat prior (paper, Section 2): C = (M^T S^-1 M)^-1 and mu = C M^T S^-1 (D - offset).
+    With ``prior`` = (mean (k,), variances (k,)) of a Gaussian prior, its precision and
+    mean enter as well, which keeps directions that the data leave unconstrained (a
+    degenerate M) proper. ``M`` is (N_d, k); ``noise_cov`` S is a variance (white noise),
+    a vector of variances or an (N_d, N_d) matrix, in the squared units of the data.
     """
     M = np.atleast_2d(np.asarray(M, dtype=float))
     inverse_noise = _inverse_noise_covariance(noise_cov, M.shape[0])
-    covariance = np.linalg.inv(M.T @ inverse_noise @ M)
-    mean = covariance @ M.T @ inverse_noise @ (np.asarray(data) - np.asarray(offset))
-    return mean, covariance
+    precision = M.T @ inverse_noise @ M
+    information = M.T @ inverse_noise @ (np.asarray(data) - np.asarray(offset))
+    if prior is not None:
+        prior_mean, prior_variance = (np.asarray(a, dtype=float) for a in prior)
+        precision = precision + np.diag(1.0 / prior_variance)
+        information = information + prior_mean / prior_variance
+    covariance = np.linalg.inv(precision)
+    return covariance @ information, covariance
 
 
-def linearised_kl(M, E, eps, noise_cov, residual) -> float:
+def linearised_kl(M, E, eps, noise_cov, residual, prior=None) -> float:
     """D_KL(P || P_E) for a linear model and its linear emulator (paper, Section 2).
 
     The full model is D = M theta + m + noise, the emulator (M + E) theta + m + eps, the
-    prior flat; ``residual`` = D - m, shape (N_d,). ``M`` and ``E`` are (N_d, k), ``eps``
-    (N_d,), ``noise_cov`` as in :func:`linear_gaussian_posterior`. Both posteriors are
-    Gaussian, so this is :func:`gaussian_kl` of
+    prior flat (or Gaussian, ``prior`` = (mean, variances), for both posteriors);
+    ``residual`` = D - m, shape (N_d,). ``M`` and ``E`` are (N_d, k), ``eps`` (N_d,),
+    ``noise_cov`` as in :func:`linear_gaussian_posterior`. Both posteriors are Gaussian,
+    so with a flat prior this is :func:`gaussian_kl` of
     P = N(C M^T S^-1 r, C) and P_E = N(C_E (M+E)^T S^-1 (r - eps), C_E).
     For E = 0 and white noise it is eps^T M M^+ eps / (2 sigma^2) <= N_d RMSE^2 / (2 sigma^2).
     """
     M, E = np.atleast_2d(M), np.atleast_2d(E)
     residual = np.asarray(residual, dtype=float)
-    mean, covariance = linear_gaussian_posterior(M, 0.0, noise_cov, residual)
-    mean_e, covariance_e = linear_gaussian_posterior(M + E, eps, noise_cov, residual)
+    mean, covariance = linear_gaussian_posterior(M, 0.0, noise_cov, residual, prior)
+    mean_e, covariance_e = linear_gaussian_posterior(M + E, eps, noise_cov, residual, prior)
     return gaussian_kl(mean, covariance, mean_e, covariance_e)
 
 
