@@ -103,7 +103,10 @@ def kl_against_noise(kl_table, accuracy: dict, linearisation: dict, stem) -> Non
         xlabel=r"$\sigma$ [mK]",
         ylabel=r"$D_\mathrm{KL}(\mathcal{P}\,\|\,\mathcal{P}_\mathrm{E})$ [nats]",
     )
-    ax.set_yscale("symlog", linthresh=1e-2)  # flow estimates can scatter below zero
+    # symlog, since flow estimates can scatter below zero; logarithmic down to the
+    # smallest likelihood estimate or bound
+    smallest = min(like[like > 0].min(initial=1.0), kl_table["bound_mean"].min())
+    ax.set_yscale("symlog", linthresh=10.0 ** np.floor(np.log10(min(smallest, 1e-2))))
     # symlog autoscaling pads far into negative values; show them only where there are any
     lowest = min(kl_table["kl_flow_low"].min(), (like - like_err).min())
     ax.set_ylim(bottom=min(0.0, 2.0 * lowest))
