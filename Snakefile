@@ -2,8 +2,14 @@
 #
 #   snakemake --cores all                                  # default study (config/config.yaml)
 #   snakemake --cores all --configfile config/quick.yaml   # a first look in minutes
+#   snakemake --profile workflow/profiles/slurm            # on a SLURM cluster
 #
 # Orchestration only: the science lives in src/posterior_recovery.
+#
+# Every rule declares threads, mem_mb and runtime (minutes), which a cluster executor
+# turns into its job request: at least twice the peak memory and three times the
+# longest wall time of the rule's jobs in the default study's benchmark files (README,
+# "Running on a cluster"; workflow/profiles/slurm).
 
 from snakemake.utils import min_version
 

@@ -76,6 +76,10 @@ MISTAKES = {
         ["simulator.name", "21cmfast"],
     ),
     "unknown sampler": (set_key(["sampler", "name"], "dynesty"), ["sampler.name", "dynesty"]),
+    "MPI tasks for a one-process sampler": (
+        set_key(["sampler", "mpi_tasks"], 4),
+        ["sampler.mpi_tasks", "'nss' runs in one process", "mpi_tasks: 1"],
+    ),
     "unknown density estimator": (
         set_key(["density_estimator", "name"], "maf"),
         ["density_estimator.name", "'maf'"],

@@ -146,6 +146,24 @@ def test_new_noise_level_reruns_only_its_jobs_and_the_aggregates(repo, tiny_runs
     }  # fmt: skip
 
 
+def test_every_job_declares_its_cluster_resources(repo, tmp_path):
+    """SLURM sizes each job from its rule's threads, mem_mb and runtime."""
+    result = run_snakemake(tmp_path, "-n", "--configfile", str(repo / TINY))
+    output = result.stdout + result.stderr
+    jobs = re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", output, re.MULTILINE)
+    resources = {rule: re.search(r"resources: (.*)", body) for rule, body in jobs}
+    assert set(resources) == set(job_counts(output))
+    for rule, declared in resources.items():
+        if rule == "all":
+            continue
+        assert declared, f"rule {rule} declares no resources"
+        assert re.search(r"\bmem_mb=\d+", declared[1]), rule
+        assert re.search(r"\bruntime=\d+", declared[1]), rule
+    # One process per sampling run with nss: an empty mpi launcher, so that SLURM's
+    # executor does not treat it as an MPI job.
+    assert "tasks=1, mpi=," in resources["nested_sampling"][1]
+
+
 def test_a_wrong_config_stops_before_any_job_naming_the_key(repo, tmp_path):
     config = yaml.safe_load((repo / TINY).read_text())
     config["noise_levels_mK"] = [25, -5]

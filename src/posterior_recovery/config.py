@@ -34,7 +34,7 @@ def schema_errors(config: dict, schema: dict) -> list[str]:
 def semantic_errors(config: dict) -> list[str]:
     """Violations of the rules a schema cannot express."""
     from .density import ESTIMATORS
-    from .samplers import SAMPLERS
+    from .samplers import MPI_SAMPLERS, SAMPLERS
     from .simulators import configuration_errors
 
     errors = []
@@ -60,6 +60,12 @@ def semantic_errors(config: dict) -> list[str]:
         name = config[section]["name"]
         if name not in registry:
             errors.append(f"{section}.name: unknown {section} {name!r}; known: {sorted(registry)}")
+    sampler = config["sampler"]
+    if sampler.get("mpi_tasks", 1) > 1 and sampler["name"] not in MPI_SAMPLERS:
+        errors.append(
+            f"sampler.mpi_tasks: sampler {sampler['name']!r} runs in one process; set "
+            f"mpi_tasks: 1 or use an MPI sampler ({sorted(MPI_SAMPLERS) or 'none installed'})"
+        )
     emulator = config["emulator"]
     if emulator["name"] == "perturbed":
         if config["simulator"]["name"] != "linear":

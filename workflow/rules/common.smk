@@ -1,8 +1,10 @@
 # Configuration checks, wildcard constraints and small input helpers.
 
 import json
+import sys
 
 from snakemake.exceptions import WorkflowError
+from snakemake.settings.types import DeploymentMethod
 
 from posterior_recovery.config import ConfigError, check_config
 
@@ -18,6 +20,14 @@ NOISE_LEVELS = [f"{float(sigma):g}" for sigma in config["noise_levels_mK"]]
 SPLITS = ["train", "validation", "test"]
 MODELS = ["full", "emulator"]
 CHUNKS = list(range(config["training_set"]["chunks"]))
+# The interpreter of shell rules: the job's conda environment's with --sdm conda,
+# otherwise the one running Snakemake (its .venv need not be activated).
+PYTHON = (
+    "python"
+    if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
+    else sys.executable
+)
+SAMPLER_TASKS = config["sampler"].get("mpi_tasks", 1)
 
 
 wildcard_constraints:
@@ -85,3 +95,13 @@ def posterior_inputs(wildcards):
 
 def per_noise(pattern):
     return expand(pattern, noise=NOISE_LEVELS)
+
+
+def mpi_launcher(wildcards):
+    """How a sampling job starts its processes: directly for one, else through MPI.
+
+    Snakemake's SLURM executor treats a job with an ``mpi`` resource as an MPI job, which
+    must have more than one task, so a one-process run leaves it empty. On a cluster the
+    profile may replace ``mpiexec`` by ``srun`` (workflow/profiles/slurm).
+    """
+    return "mpiexec" if SAMPLER_TASKS > 1 else ""

@@ -15,6 +15,9 @@ rule fit_density:
         "benchmarks/fit_density/noise_{noise}mK_{model}.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=6000,
+        runtime=40,
     params:
         cfg=sections("seed", "parameters", "density_estimator"),
     script:
@@ -32,6 +35,9 @@ rule linearise:
         "benchmarks/linearise.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=3000,
+        runtime=5,
     params:
         cfg=sections("simulator", "parameters"),
     script:
@@ -56,6 +62,9 @@ rule divergence:
         "benchmarks/divergence/noise_{noise}mK.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=3000,
+        runtime=10,
     params:
         cfg=sections("seed", "density_estimator", "divergence"),
     script:

@@ -14,6 +14,9 @@ rule train_emulator:
     conda:
         ENV
     threads: 2
+    resources:
+        mem_mb=3000,
+        runtime=60,
     params:
         cfg=sections("seed", "simulator", "parameters", "emulator"),
     script:
@@ -33,6 +36,9 @@ rule emulator_accuracy:
         "benchmarks/emulator_accuracy.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         cfg=sections("parameters"),
     script:

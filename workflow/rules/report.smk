@@ -24,6 +24,9 @@ rule tables:
         "benchmarks/tables.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         cfg=sections("parameters"),
         noise_levels=[float(noise) for noise in NOISE_LEVELS],
@@ -42,6 +45,9 @@ rule figure_emulator_error:
         "benchmarks/figures/emulator_error.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../scripts/figure_emulator_error.py"
 
@@ -59,6 +65,9 @@ rule figure_corner:
         "benchmarks/figures/corner_noise_{noise}mK.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         cfg=sections("parameters"),
     script:
@@ -78,6 +87,9 @@ rule figure_kl:
         "benchmarks/figures/kl.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../scripts/figure_kl.py"
 
@@ -93,6 +105,9 @@ rule figure_bias:
         "benchmarks/figures/bias.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../scripts/figure_bias.py"
 
@@ -111,6 +126,9 @@ rule validation_table:
         "benchmarks/validation_table.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         noise_levels=[float(noise) for noise in NOISE_LEVELS],
     script:

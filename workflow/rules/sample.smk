@@ -2,6 +2,8 @@
 # and the posterior artifacts that both full-posterior routes write.
 
 
+# A shell rule, unlike the others: an MPI sampler's ranks each run the script, launched
+# through {resources.mpi} with {resources.tasks} processes.
 rule nested_sampling:
     input:
         unpack(model_inputs),
@@ -16,10 +18,21 @@ rule nested_sampling:
     conda:
         ENV
     threads: 2
+    resources:
+        mem_mb=2000,
+        runtime=30,
+        tasks=SAMPLER_TASKS,
+        mpi=mpi_launcher,
     params:
-        cfg=sections("seed", "simulator", "parameters", "sampler"),
-    script:
-        "../scripts/nested_sampling.py"
+        cfg=json.dumps(sections("seed", "simulator", "parameters", "sampler")),
+        python=PYTHON,
+        emulator=lambda wildcards, input: input.get("emulator", ""),
+        script=Path(workflow.current_basedir, "../scripts/nested_sampling.py").resolve(),
+    shell:
+        "{resources.mpi} {params.python} {params.script} --config {params.cfg:q}"
+        " --model {wildcards.model} --noise-mK {wildcards.noise}"
+        " --data {input.data} --emulator '{params.emulator}'"
+        " --samples {output.samples} --stats {output.stats} --log {log}"
 
 
 rule posterior:
@@ -35,6 +48,9 @@ rule posterior:
     conda:
         ENV
     threads: 2
+    resources:
+        mem_mb=3000,
+        runtime=15,
     params:
         cfg=sections("seed", "simulator", "parameters", "full_posterior", "reweighting"),
     script:

@@ -10,6 +10,9 @@ rule simulate_chunk:
         "benchmarks/simulate_chunk/{split}_{chunk}.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=3000,
+        runtime=10,
     params:
         cfg=sections("seed", "simulator", "parameters", "training_set"),
     script:
@@ -30,6 +33,9 @@ rule merge_split:
         "benchmarks/merge_split/{split}.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         cfg=sections("parameters", "training_set"),
     script:
@@ -45,6 +51,9 @@ rule mock_data:
         "benchmarks/mock_data/noise_{noise}mK.tsv"
     conda:
         ENV
+    resources:
+        mem_mb=2000,
+        runtime=5,
     params:
         cfg=sections("seed", "simulator", "parameters"),
     script:

@@ -1,5 +1,10 @@
-"""Nested sampling of one model's posterior at one noise level."""
+"""Nested sampling of one model's posterior at one noise level.
 
+Run by a shell rule with command-line arguments (not Snakemake's ``script:``), so that
+an MPI sampler's ranks can each start it.
+"""
+
+import argparse
 import json
 
 import numpy as np
@@ -8,21 +13,31 @@ from posterior_recovery import posterior, study
 from posterior_recovery.likelihood import GaussianLikelihood
 from posterior_recovery.samplers import SAMPLERS
 
-log = study.setup_logging(snakemake.log[0])
-cfg = snakemake.params.cfg
-model_name, noise_sigma_mK = snakemake.wildcards.model, float(snakemake.wildcards.noise)
+parser = argparse.ArgumentParser(description=__doc__)
+parser.add_argument("--config", type=json.loads, required=True, help="config sections, JSON")
+parser.add_argument("--model", choices=sorted(study.MODEL_CODES), required=True)
+parser.add_argument("--noise-mK", type=float, required=True, help="noise sigma [mK]")
+parser.add_argument("--data", required=True, help="mock data (npz)")
+parser.add_argument("--emulator", default="", help="emulator model folder (model emulator)")
+parser.add_argument("--samples", required=True, help="output: nested samples (anesthetic csv)")
+parser.add_argument("--stats", required=True, help="output: run statistics (json)")
+parser.add_argument("--log", required=True)
+args = parser.parse_args()
+
+log = study.setup_logging(args.log)
+cfg = args.config
 prior = study.prior_from(cfg)
-model = study.model_from(cfg, model_name, snakemake.input.get("emulator", [None])[0])
-data = np.load(snakemake.input.data)
-likelihood = GaussianLikelihood(data["data"], noise_sigma_mK, model, prior)
+model = study.model_from(cfg, args.model, args.emulator or None)
+data = np.load(args.data)
+likelihood = GaussianLikelihood(data["data"], args.noise_mK, model, prior)
 seed = study.jax_seed(
-    cfg["seed"], "sampler", study.noise_code(noise_sigma_mK), study.MODEL_CODES[model_name]
+    cfg["seed"], "sampler", study.noise_code(args.noise_mK), study.MODEL_CODES[args.model]
 )
-log.info("sampling the %s posterior at %g mK with %s", model_name, noise_sigma_mK, cfg["sampler"])
+log.info("sampling the %s posterior at %g mK with %s", args.model, args.noise_mK, cfg["sampler"])
 samples, stats = SAMPLERS[cfg["sampler"]["name"]](likelihood, prior, cfg["sampler"], seed)
 log_z, log_z_err = posterior.log_evidence(samples, 1000, seed)
 stats.update(log_evidence=log_z, log_evidence_err=log_z_err)
-samples.to_csv(snakemake.output.samples)
-with open(snakemake.output.stats, "w") as f:
+samples.to_csv(args.samples)
+with open(args.stats, "w") as f:
     json.dump(stats, f, indent=2)
 log.info("log Z = %.3f +- %.3f", stats["log_evidence"], stats["log_evidence_err"])

@@ -10,8 +10,15 @@ A sampler is a function ``run(likelihood, prior, settings, seed) -> (samples, st
 - ``stats``: a dict with at least ``n_likelihood_calls`` and ``wall_time_s``.
 
 Adding a sampler is one module with such a ``run`` and one line in :data:`SAMPLERS`.
+A sampler that spreads one run over MPI ranks also joins :data:`MPI_SAMPLERS`; the
+workflow then gives its job ``sampler.mpi_tasks`` tasks and launches it through
+Snakemake's ``mpi`` resource.
 """
 
 from . import nss
 
 SAMPLERS = {"nss": nss.run}
+
+# Samplers that may run with sampler.mpi_tasks > 1. nss (blackjax) vectorises over the
+# live points in one process instead.
+MPI_SAMPLERS: frozenset[str] = frozenset()
