@@ -1,9 +1,14 @@
-"""blackjax nested slice sampling against an analytic evidence."""
+"""The nested samplers against an analytic evidence: blackjax's nss always, PolyChord
+where pypolychord is installed (it is not on the package registry)."""
 
 from __future__ import annotations
 
+import importlib.util
+
+import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 from posterior_recovery.parameters import Parameter, Prior
 from posterior_recovery.posterior import log_evidence
@@ -17,9 +22,16 @@ class NormalisedGaussian:
 
     jax_traceable = True
 
+    def __init__(self):
+        self._batched = jax.jit(jax.vmap(self.single))
+
     def single(self, theta):
         d = theta.shape[0]
         return -0.5 * jnp.sum(theta**2) / WIDTH**2 - 0.5 * d * jnp.log(2 * jnp.pi * WIDTH**2)
+
+    def __call__(self, theta):
+        """log L of points (n, d), shape (n,): as GaussianLikelihood, for PolyChord."""
+        return np.asarray(self._batched(jnp.atleast_2d(jnp.asarray(theta))))
 
 
 PRIOR = Prior([Parameter(f"x{i}", "uniform", -1.0, 1.0, 0.0) for i in range(3)])
@@ -31,15 +43,14 @@ SETTINGS = {
 }
 
 
-def test_nss_log_evidence_of_a_gaussian_within_three_sigma():
-    # The Gaussian lies well inside the box: Z = 1 / prior volume = 1/8.
-    samples, stats = SAMPLERS["nss"](NormalisedGaussian(), PRIOR, SETTINGS, seed=1)
-    log_z, log_z_err = log_evidence(samples, 1000, seed=1)
+def check_gaussian_posterior(samples, stats, seed):
+    """The Gaussian lies well inside the box: Z = 1 / prior volume = 1/8, and the
+    posterior is the Gaussian (mean 0, standard deviation WIDTH per axis)."""
+    log_z, log_z_err = log_evidence(samples, 1000, seed=seed)
     assert abs(log_z - (-3 * np.log(2))) < 3 * log_z_err
     assert 0.05 < log_z_err < 0.5
     assert stats["n_likelihood_calls"] > stats["n_live"] == 150
     assert {"logL", "logL_birth"} <= set(samples.columns.get_level_values(0))
-    # The posterior is the Gaussian: mean 0 and standard deviation WIDTH per axis.
     weights = samples.get_weights()
     x = samples[["x0", "x1", "x2"]].to_numpy()
     mean = weights @ x / weights.sum()
@@ -48,7 +59,39 @@ def test_nss_log_evidence_of_a_gaussian_within_three_sigma():
     np.testing.assert_allclose(std, WIDTH, rtol=0.2)
 
 
+def test_nss_log_evidence_of_a_gaussian_within_three_sigma():
+    samples, stats = SAMPLERS["nss"](NormalisedGaussian(), PRIOR, SETTINGS, seed=1)
+    check_gaussian_posterior(samples, stats, seed=1)
+
+
 def test_nss_is_deterministic_given_the_seed():
     first, _ = SAMPLERS["nss"](NormalisedGaussian(), PRIOR, SETTINGS, seed=3)
     second, _ = SAMPLERS["nss"](NormalisedGaussian(), PRIOR, SETTINGS, seed=3)
     np.testing.assert_array_equal(first.logL.to_numpy(), second.logL.to_numpy())
+
+
+POLYCHORD = {
+    "live_points_per_dim": 50, "num_repeats": 6, "precision_criterion": 1e-3,
+    "do_clustering": True,
+}  # fmt: skip
+needs_polychord = pytest.mark.skipif(
+    importlib.util.find_spec("pypolychord") is None,
+    reason="pypolychord is not installed (build it from PolyChordLite; README)",
+)
+
+
+@needs_polychord
+def test_polychord_log_evidence_of_a_gaussian_within_three_sigma(tmp_path):
+    samples, stats = SAMPLERS["polychord"](NormalisedGaussian(), PRIOR, POLYCHORD, 1, tmp_path)
+    check_gaussian_posterior(samples, stats, seed=1)
+    # anesthetic's evidence from the samples agrees with PolyChord's own.
+    assert abs(stats["polychord_log_evidence"] - log_evidence(samples, 1000, 1)[0]) < 0.1
+    assert (tmp_path / "polychord.resume").exists()
+
+
+@needs_polychord
+def test_polychord_resumes_a_finished_run_without_new_calls(tmp_path):
+    first, stats = SAMPLERS["polychord"](NormalisedGaussian(), PRIOR, POLYCHORD, 2, tmp_path)
+    again, resumed = SAMPLERS["polychord"](NormalisedGaussian(), PRIOR, POLYCHORD, 2, tmp_path)
+    np.testing.assert_array_equal(first.logL.to_numpy(), again.logL.to_numpy())
+    assert resumed["n_likelihood_calls"] == stats["n_likelihood_calls"]

@@ -7,6 +7,7 @@ that a rule receives).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 from pathlib import Path
@@ -81,3 +82,16 @@ def model_from(cfg: dict, model: str, emulator_dir=None):
     from . import emulators
 
     return emulators.load(emulator_dir)
+
+
+def inputs_digest(text: str, paths) -> str:
+    """A short hex digest of ``text`` and the contents of the files under ``paths``
+    (files or folders): names a sampler's resume folder, so that a run with other
+    settings, data or emulator never resumes from it."""
+    digest = hashlib.sha256(text.encode())
+    for path in map(Path, paths):
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(file.name.encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]

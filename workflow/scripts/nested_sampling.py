@@ -6,6 +6,8 @@ an MPI sampler's ranks can each start it.
 
 import argparse
 import json
+import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -34,7 +36,13 @@ seed = study.jax_seed(
     cfg["seed"], "sampler", study.noise_code(args.noise_mK), study.MODEL_CODES[args.model]
 )
 log.info("sampling the %s posterior at %g mK with %s", args.model, args.noise_mK, cfg["sampler"])
-samples, stats = SAMPLERS[cfg["sampler"]["name"]](likelihood, prior, cfg["sampler"], seed)
+name = cfg["sampler"]["name"]
+inputs = [args.data, args.emulator] if args.emulator else [args.data]
+run = json.dumps({"config": cfg, "model": args.model, "noise_mK": args.noise_mK}, sort_keys=True)
+sampler_dir = Path(args.samples).parent / f"{name}-{study.inputs_digest(run, inputs)}"
+samples, stats = SAMPLERS[name](likelihood, prior, cfg["sampler"], seed, sampler_dir)
+if samples is None:  # an MPI rank other than 0: rank 0 writes the outputs
+    sys.exit(0)
 log_z, log_z_err = posterior.log_evidence(samples, 1000, seed)
 stats.update(log_evidence=log_z, log_evidence_err=log_z_err)
 samples.to_csv(args.samples)

@@ -20,10 +20,13 @@ from anesthetic import NestedSamples
 log = logging.getLogger(__name__)
 
 
-def run(likelihood, prior, settings: dict, seed: int, max_iterations: int = 1_000_000):
+def run(
+    likelihood, prior, settings: dict, seed: int, output_dir=None, max_iterations: int = 1_000_000
+):
     """Nested sampling of ``likelihood`` (JAX-traceable) in ``prior``'s box.
 
-    Returns (anesthetic NestedSamples, stats dict). Deterministic given ``seed``.
+    Returns (anesthetic NestedSamples, stats dict). Deterministic given ``seed``. The
+    run lives in memory: ``output_dir`` is not used.
     """
     if not likelihood.jax_traceable:
         raise ValueError("sampler.name: nss needs a JAX-traceable model (simulator or emulator)")

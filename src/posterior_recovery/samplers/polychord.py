@@ -1,0 +1,122 @@
+"""PolyChord (pypolychord, from PolyChordLite), the paper's sampler, over the prior box.
+
+Settings (config ``sampler``): ``live_points_per_dim`` (the paper: 25), ``num_repeats``
+(slice-sampling repeats per new point; the paper: 40), ``precision_criterion`` (1e-3),
+``do_clustering`` (true) and ``mpi_tasks``. PolyChord writes its files, including the
+resume file, to ``output_dir``; a rerun after an interruption continues from there (the
+workflow names that folder by a digest of the run's inputs, so a changed run starts
+afresh).
+
+pypolychord is not on the package registry: it is imported only when this sampler runs,
+and the config check names the install command when it is missing (:data:`INSTALL`).
+With ``mpi_tasks > 1`` every MPI rank runs this function and evaluates likelihoods; only
+rank 0 returns the samples (the others return None), so only it writes outputs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+from anesthetic import NestedSamples
+
+log = logging.getLogger(__name__)
+
+FILE_ROOT = "polychord"
+INSTALL = (
+    "pypolychord is not on the package registry; build it from PolyChordLite "
+    "(needs gfortran, and libopenmpi-dev plus mpi4py for MPI): "
+    "git clone https://github.com/PolyChord/PolyChordLite && "
+    ".venv/bin/pip install ./PolyChordLite (README, 'The paper's setup')"
+)
+
+
+def missing() -> str | None:
+    """Why this sampler cannot run here (with the fix), or None if it can."""
+    if importlib.util.find_spec("pypolychord") is None:
+        return f"sampler.name: polychord needs pypolychord, which is not installed; {INSTALL}"
+    return None
+
+
+def run(likelihood, prior, settings: dict, seed: int, output_dir: str | Path):
+    """Nested sampling of ``likelihood`` (any model, one point per call) in ``prior``'s box.
+
+    Returns (anesthetic NestedSamples, stats dict) on rank 0, and (None, None) on the
+    other MPI ranks.
+    """
+    import pypolychord
+
+    d = prior.ndim
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+
+    def log_likelihood(theta):
+        return float(likelihood(np.asarray(theta)[None, :])[0]), []
+
+    def from_unit_cube(u):
+        return prior.lower + np.asarray(u) * (prior.upper - prior.lower)
+
+    start = time.perf_counter()
+    chains = pypolychord.run(
+        log_likelihood,
+        d,
+        nDerived=0,
+        prior=from_unit_cube,
+        paramnames=[(name, name) for name in prior.names],
+        nlive=settings["live_points_per_dim"] * d,
+        num_repeats=settings["num_repeats"],
+        precision_criterion=settings["precision_criterion"],
+        do_clustering=settings["do_clustering"],
+        seed=seed % 2**31,
+        base_dir=str(output_dir),
+        file_root=FILE_ROOT,
+        read_resume=True,
+        write_resume=True,
+        feedback=1,
+    )
+    wall_time = time.perf_counter() - start
+    if mpi_rank() != 0:  # every rank gets the samples; rank 0 alone returns them
+        return None, None
+    samples = NestedSamples(
+        data=chains[list(prior.names)].to_numpy(),
+        columns=list(prior.names),
+        logL=chains["logL"].to_numpy(),
+        logL_birth=chains["logL_birth"].to_numpy(),
+        labels=prior.labels,
+        logzero=-np.inf,
+    )
+    run_stats = read_stats(output_dir / f"{FILE_ROOT}.stats")
+    stats = {
+        "n_likelihood_calls": run_stats["nlike"],
+        "n_live": settings["live_points_per_dim"] * d,
+        "wall_time_s": wall_time,
+        "polychord_log_evidence": run_stats["log_evidence"],
+        "polychord_log_evidence_err": run_stats["log_evidence_err"],
+    }
+    log.info("converged: %d calls in %.1f s", stats["n_likelihood_calls"], wall_time)
+    return samples, stats
+
+
+def mpi_rank() -> int:
+    """This process's MPI rank (0 without MPI), as pypolychord sees it."""
+    try:
+        from mpi4py import MPI
+    except ImportError:
+        return 0
+    return MPI.COMM_WORLD.Get_rank()
+
+
+def read_stats(path: Path) -> dict:
+    """Likelihood calls and log-evidence from PolyChord's ``<root>.stats`` file."""
+    text = path.read_text()
+    log_z = re.search(r"^log\(Z\)\s*=\s*(\S+)\s*\+/-\s*(\S+)", text, re.MULTILINE)
+    nlike = re.search(r"^\s*nlike:\s*(\d+)", text, re.MULTILINE)
+    return {
+        "nlike": int(nlike[1]),
+        "log_evidence": float(log_z[1]),
+        "log_evidence_err": float(log_z[2]),
+    }
