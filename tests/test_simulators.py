@@ -26,7 +26,7 @@ def test_redshift_grid_is_the_papers(redshift):
 
 
 def test_registry():
-    assert set(SIMULATORS) == {"gaussian", "hyprfine", "linear"}
+    assert set(SIMULATORS) == {"ares", "gaussian", "hyprfine", "linear"}
     sim = make_simulator("gaussian", np.array([10.0, 20.0]), ["centre_z"])
     assert isinstance(sim, GaussianTrough)
     assert sim.parameter_names == ("centre_z",)

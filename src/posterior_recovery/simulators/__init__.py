@@ -11,7 +11,8 @@ A simulator is an object with
 
 Adding a simulator is one module defining a class with a ``known_parameters`` mapping
 (name -> default), constructed as ``cls(redshift, parameter_names, **options)`` with the
-config's ``simulator.options``, and one line in :data:`SIMULATORS`.
+config's ``simulator.options``, and one line in :data:`SIMULATORS`. A class may add a
+static ``option_errors(options) -> list[str]`` for checks before any job starts.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import inspect
 
 import numpy as np
 
+from .ares import Ares
 from .gaussian import GaussianTrough
 from .hyprfine import Hyprfine
 from .linear import Linear
 
-SIMULATORS = {"gaussian": GaussianTrough, "hyprfine": Hyprfine, "linear": Linear}
+SIMULATORS = {"ares": Ares, "gaussian": GaussianTrough, "hyprfine": Hyprfine, "linear": Linear}
 
 
 def redshift_grid(grid: dict) -> np.ndarray:
@@ -52,6 +54,8 @@ def configuration_errors(name: str, parameter_names, options=None) -> list[str]:
             f"simulator.options: the {name!r} simulator has no option(s) {unexpected}; "
             f"it takes {accepted or 'none'}"
         )
+    elif hasattr(cls, "option_errors"):  # checks of its options that need no backend
+        errors += cls.option_errors(options or {})
     return errors
 
 

@@ -1,0 +1,197 @@
+"""ARES (Mirocha et al.), the paper's full model, run in its own interpreter.
+
+ARES needs numpy < 2 and old scipy, which the workflow's environment cannot have, so this
+adapter never imports it: it starts :mod:`.ares_worker` with the interpreter named by
+``simulator.options.python`` (a separate virtual environment, or the conda environment
+of ``envs/ares.yaml``) and exchanges JSON lines with it. One worker per process runs the
+simulations one after another (a few seconds each); a study spreads them over jobs
+(``training_set.chunks``).
+
+The paper's eight parameters of the ``mirocha2017:base`` bundle, by the names the config
+uses (physical units; the log-uniform priors of c_X, T_min, f_*,0 and M_p are sampled in
+log10 by :class:`~posterior_recovery.parameters.Prior`, and arrive here as physical
+values):
+
+============  ======================  ===========  ==========================================
+name          ARES key                fiducial     meaning
+============  ======================  ===========  ==========================================
+``c_X``       ``pop_rad_yield{1}``    2e39         X-ray luminosity per SFR [erg/s/(M_sun/yr)]
+``f_esc``     ``pop_fesc{0}``         0.2          escape fraction of ionising photons
+``T_min``     ``pop_Tmin{0}``         1e4          minimum virial temperature of haloes [K]
+``log_N_HI``  ``pop_logN{1}``         21           log10 neutral column of X-ray sources [cm^-2]
+``f_star_0``  ``pq_func_par0[0]{0}``  0.05         star-formation efficiency at the pivot mass
+``M_p``       ``pq_func_par1[0]{0}``  2.8e11       pivot halo mass [M_sun]
+``gamma_lo``  ``pq_func_par2[0]{0}``  0.49         low-mass slope of the efficiency
+``gamma_hi``  ``pq_func_par3[0]{0}``  -0.61        high-mass slope of the efficiency
+============  ======================  ===========  ==========================================
+
+ARES's ``history['dTb']`` [mK] runs from high to low redshift; it is interpolated onto the
+data grid, and a simulation that fails (or does not cover the grid) gives a NaN row,
+which the workflow records as a failed simulation.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ARES_KEYS = {
+    "c_X": "pop_rad_yield{1}",
+    "f_esc": "pop_fesc{0}",
+    "T_min": "pop_Tmin{0}",
+    "log_N_HI": "pop_logN{1}",
+    "f_star_0": "pq_func_par0[0]{0}",
+    "M_p": "pq_func_par1[0]{0}",
+    "gamma_lo": "pq_func_par2[0]{0}",
+    "gamma_hi": "pq_func_par3[0]{0}",
+}
+
+INSTALL = (
+    "install ARES in its own virtual environment (README, 'The paper's setup'): "
+    "python3.11 -m venv ares-venv && ares-venv/bin/pip install 'numpy<2' 'scipy<1.12' "
+    "'matplotlib<3.9' h5py && git clone https://github.com/mirochaj/ares && "
+    "ares-venv/bin/pip install ./ares, then set simulator.options.python: "
+    "<path>/ares-venv/bin/python (or create envs/ares.yaml with conda and name its python)"
+)
+
+
+def interpolate_history(z_ares, dtb_ares, redshift: np.ndarray) -> np.ndarray:
+    """ARES's brightness temperature (high to low z, as ARES orders it) on ``redshift``
+    (ascending), mK; NaN where the history does not reach."""
+    z_ares, dtb_ares = np.asarray(z_ares, dtype=float), np.asarray(dtb_ares, dtype=float)
+    order = np.argsort(z_ares)
+    return np.interp(redshift, z_ares[order], dtb_ares[order], left=np.nan, right=np.nan)
+
+
+def _log_file():
+    """Where ARES's own output goes: the job's log (sys.stderr), if it is a file."""
+    try:
+        sys.stderr.fileno()
+        return sys.stderr
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+class Ares:
+    """The global signal of ARES's ``Global21cm`` simulation on a redshift grid."""
+
+    known_parameters = {
+        "c_X": 2e39,
+        "f_esc": 0.2,
+        "T_min": 1e4,
+        "log_N_HI": 21.0,
+        "f_star_0": 0.05,
+        "M_p": 2.8e11,
+        "gamma_lo": 0.49,
+        "gamma_hi": -0.61,
+    }
+    jax_traceable = False
+
+    def __init__(
+        self,
+        redshift: np.ndarray,
+        parameter_names: tuple[str, ...],
+        python: str | None = None,
+        bundle: str | None = "mirocha2017:base",
+        settings: dict | None = None,
+        keys: dict | None = None,
+    ):
+        """``python``: ARES's interpreter; ``bundle``: ARES parameter bundle (null for
+        none); ``settings``: further ARES parameters, fixed; ``keys``: name -> ARES key
+        for parameters whose key differs from :data:`ARES_KEYS` (another bundle)."""
+        if not python:
+            raise ValueError(self.option_errors({})[0])
+        self.redshift = redshift
+        self.parameter_names = parameter_names
+        self.ares_keys = {**ARES_KEYS, **(keys or {})}
+        self._command = [
+            python,
+            str(Path(__file__).with_name("ares_worker.py")),
+            json.dumps({"bundle": bundle, "settings": settings or {}}),
+        ]
+        self._worker = None
+
+    @staticmethod
+    def option_errors(options: dict) -> list[str]:
+        """The config must name ARES's interpreter."""
+        if not options.get("python"):
+            return [
+                "simulator.options.python: the 'ares' simulator runs ARES in its own "
+                f"interpreter, since ARES needs numpy < 2; {INSTALL}"
+            ]
+        return []
+
+    @staticmethod
+    def backend_errors(options: dict) -> list[str]:
+        """ARES imports in the named interpreter (takes a few seconds)."""
+        python = options.get("python")
+        if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+            return [
+                f"simulator.options.python: {python!r} is not an executable file; the "
+                f"'ares' simulator needs ARES there: {INSTALL}"
+            ]
+        check = subprocess.run(
+            [python, "-c", "import ares"], capture_output=True, text=True, timeout=300
+        )
+        if check.returncode != 0:
+            last_line = (check.stderr.strip().splitlines() or ["no output"])[-1]
+            return [
+                f"simulator.options.python: ARES does not import in {python} ({last_line}); "
+                f"{INSTALL}"
+            ]
+        return []
+
+    def ares_parameters(self, physical) -> list[dict]:
+        """ARES keyword dicts for physical parameters of shape (n, d)."""
+        physical = np.atleast_2d(np.asarray(physical, dtype=float))
+        keys = [self.ares_keys[name] for name in self.parameter_names]
+        return [dict(zip(keys, map(float, row), strict=True)) for row in physical]
+
+    def _start(self):
+        self._worker = subprocess.Popen(
+            self._command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=_log_file(),
+            text=True,
+        )
+        atexit.register(self.close)
+        hello = json.loads(self._worker.stdout.readline() or '{"error": "no answer"}')
+        if "error" in hello:
+            self.close()
+            raise RuntimeError(
+                f"ARES could not start in {self._command[0]} ({hello['error']}); {INSTALL}"
+            )
+
+    def close(self):
+        if self._worker is not None:
+            self._worker.stdin.close()
+            self._worker.wait()
+            self._worker = None
+
+    def __call__(self, physical) -> np.ndarray:
+        """Signals in mK, shape (n, N_d), for physical parameters of shape (n, d)."""
+        if self._worker is None:
+            self._start()
+        self._worker.stdin.write(json.dumps(self.ares_parameters(physical)) + "\n")
+        self._worker.stdin.flush()
+        answer = self._worker.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the ARES worker ({self._command[0]}) stopped; see the log")
+        results = json.loads(answer)
+        signals = np.full((len(results), self.redshift.size), np.nan)
+        for i, result in enumerate(results):
+            if "error" in result:
+                log.warning("ARES failed at %s: %s", self.parameter_names, result["error"])
+            else:
+                signals[i] = interpolate_history(result["z"], result["dTb"], self.redshift)
+        return signals
