@@ -14,10 +14,17 @@ CONFIGS = [
     "config/config.yaml",
     "config/quick.yaml",
     "config/validation.yaml",
+    "config/paper.yaml",
     "tests/config/tiny.yaml",
+    "tests/config/ares_offline.yaml",
     "tests/config/validation_tiny.yaml",
 ]
 PERTURBED = {"name": "perturbed", "error_matrix_mK": 1.0, "error_offset_mK": 2.0}
+ARES = {"name": "ares", "redshift": {"min": 6.0, "max": 54.9, "step": 0.1}, "batch_size": 8}
+POLYCHORD = {
+    "name": "polychord", "live_points_per_dim": 25, "num_repeats": 40,
+    "precision_criterion": 1e-3, "do_clustering": True,
+}  # fmt: skip
 
 
 def load(relative):
@@ -76,6 +83,18 @@ MISTAKES = {
         ["simulator.name", "21cmfast"],
     ),
     "unknown sampler": (set_key(["sampler", "name"], "dynesty"), ["sampler.name", "dynesty"]),
+    "nss with a non-JAX full model": (
+        set_key(["simulator"], {**ARES, "options": {"python": "/usr/bin/python3"}}),
+        ["sampler.name: nss samples JAX models only", "'ares'", "polychord"],
+    ),
+    "ARES without its interpreter": (
+        set_key(["simulator"], ARES),
+        ["simulator.options.python", "numpy < 2", "pip install"],
+    ),
+    "unknown PolyChord setting": (
+        set_key(["sampler"], {**POLYCHORD, "inner_steps_per_dim": 3}),
+        ["sampler:", "'inner_steps_per_dim'"],
+    ),
     "MPI tasks for a one-process sampler": (
         set_key(["sampler", "mpi_tasks"], 4),
         ["sampler.mpi_tasks", "'nss' runs in one process", "mpi_tasks: 1"],

@@ -6,6 +6,7 @@ reweighting route then reruns only the full-posterior jobs and what depends on t
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -162,6 +163,37 @@ def test_every_job_declares_its_cluster_resources(repo, tmp_path):
     # One process per sampling run with nss: an empty mpi launcher, so that SLURM's
     # executor does not treat it as an MPI job.
     assert "tasks=1, mpi=," in resources["nested_sampling"][1]
+
+
+def test_paper_config_builds_the_full_dag_without_its_backends(repo, tmp_path):
+    """A dry run checks no backend: ARES and pypolychord need not be installed."""
+    result = run_snakemake(tmp_path, "-n", "--configfile", str(repo / "config/paper.yaml"))
+    assert job_counts(result.stdout + result.stderr) == {
+        "simulate_chunk": 3 * 48, "merge_split": 3, "mock_data": 4, "train_emulator": 1,
+        "emulator_accuracy": 1, "nested_sampling": 2 * 4, "posterior": 2 * 4,
+        "fit_density": 2 * 4, "linearise": 1, "divergence": 4, "tables": 1,
+        "figure_emulator_error": 1, "figure_corner": 4, "figure_kl": 1, "figure_bias": 1,
+        "all": 1,
+    }  # fmt: skip
+    # PolyChord runs with MPI: 64 tasks, launched by mpiexec unless a profile says srun.
+    assert "tasks=64, mpi=mpiexec" in result.stdout
+
+
+def test_a_missing_backend_stops_the_run_before_any_job(repo, tmp_path):
+    config = yaml.safe_load((repo / "config/paper.yaml").read_text())
+    config["simulator"]["options"]["python"] = str(tmp_path / "ares-venv/bin/python")
+    paper = tmp_path / "paper.yaml"
+    paper.write_text(yaml.safe_dump(config))
+    result = run_snakemake(tmp_path, "--configfile", str(paper), check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "missing backend" in output
+    assert f"simulator.options.python: '{tmp_path}/ares-venv/bin/python' is not an" in output
+    assert "git clone https://github.com/mirochaj/ares" in output
+    if importlib.util.find_spec("pypolychord") is None:
+        assert "polychord needs pypolychord, which is not installed" in output
+        assert "git clone https://github.com/PolyChord/PolyChordLite" in output
+    assert not (tmp_path / "results").exists() and not (tmp_path / "logs").exists()
 
 
 def test_a_wrong_config_stops_before_any_job_naming_the_key(repo, tmp_path):

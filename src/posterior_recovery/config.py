@@ -2,7 +2,8 @@
 
 The JSON schema (workflow/schemas/config.schema.yaml) checks types, required and
 unknown keys; :func:`check_config` adds what a schema cannot say (prior ranges,
-fiducials inside priors, registered backends). Every message names the offending key.
+fiducials inside priors, registered backends), and :func:`backend_errors` whether the
+optional backends it names are installed. Every message names the offending key.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def semantic_errors(config: dict) -> list[str]:
     """Violations of the rules a schema cannot express."""
     from .density import ESTIMATORS
     from .samplers import MPI_SAMPLERS, SAMPLERS
-    from .simulators import configuration_errors
+    from .simulators import SIMULATORS, configuration_errors
 
     errors = []
     for i, p in enumerate(config["parameters"]):
@@ -61,10 +62,22 @@ def semantic_errors(config: dict) -> list[str]:
         if name not in registry:
             errors.append(f"{section}.name: unknown {section} {name!r}; known: {sorted(registry)}")
     sampler = config["sampler"]
+    full_model = SIMULATORS.get(simulator["name"])
+    if (
+        sampler["name"] == "nss"
+        and config["full_posterior"] == "nested_sampling"
+        and full_model is not None
+        and not full_model.jax_traceable
+    ):
+        errors.append(
+            f"sampler.name: nss samples JAX models only, and the {simulator['name']!r} "
+            "simulator is not one; use sampler.name: polychord, or full_posterior: "
+            "reweighting"
+        )
     if sampler.get("mpi_tasks", 1) > 1 and sampler["name"] not in MPI_SAMPLERS:
         errors.append(
             f"sampler.mpi_tasks: sampler {sampler['name']!r} runs in one process; set "
-            f"mpi_tasks: 1 or use an MPI sampler ({sorted(MPI_SAMPLERS) or 'none installed'})"
+            f"mpi_tasks: 1 or use an MPI sampler ({sorted(MPI_SAMPLERS)})"
         )
     emulator = config["emulator"]
     if emulator["name"] == "perturbed":
@@ -92,6 +105,23 @@ def semantic_errors(config: dict) -> list[str]:
                 f"training_set.chunks: {training['chunks']} chunks exceed "
                 f"training_set.{split} = {training[split]}"
             )
+    return errors
+
+
+def backend_errors(config: dict) -> list[str]:
+    """Backends the config names that are not installed here (ARES's interpreter,
+    pypolychord): one message each, naming the backend, why it is needed and the
+    command that installs it. Only for a valid config."""
+    from .samplers import OPTIONAL
+    from .simulators import SIMULATORS
+
+    errors = []
+    simulator = SIMULATORS[config["simulator"]["name"]]
+    if hasattr(simulator, "backend_errors"):
+        errors += simulator.backend_errors(config["simulator"].get("options") or {})
+    sampler_missing = OPTIONAL.get(config["sampler"]["name"], lambda: None)()
+    if sampler_missing:
+        errors.append(sampler_missing)
     return errors
 
 

@@ -6,12 +6,20 @@ import sys
 from snakemake.exceptions import WorkflowError
 from snakemake.settings.types import DeploymentMethod
 
-from posterior_recovery.config import ConfigError, check_config
+from posterior_recovery.config import ConfigError, backend_errors, check_config
 
 try:
     check_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
+
+
+# The optional backends (ARES, pypolychord) are checked when a run starts, before any
+# job: not in a dry run, which thus also works on a machine without them.
+onstart:
+    missing = backend_errors(config)
+    if missing:
+        raise WorkflowError("missing backend:\n  " + "\n  ".join(missing))
 
 
 RESULTS = "results"

@@ -24,7 +24,10 @@ rule nested_sampling:
         tasks=SAMPLER_TASKS,
         mpi=mpi_launcher,
     params:
-        cfg=json.dumps(sections("seed", "simulator", "parameters", "sampler")),
+        # A function, so that the braces of LaTeX labels are not read as wildcards.
+        cfg=lambda wildcards: json.dumps(
+            sections("seed", "simulator", "parameters", "sampler")
+        ),
         python=PYTHON,
         emulator=lambda wildcards, input: input.get("emulator", ""),
         script=Path(workflow.current_basedir, "../scripts/nested_sampling.py").resolve(),
