@@ -9,8 +9,10 @@ afresh).
 
 pypolychord is not on the package registry: it is imported only when this sampler runs,
 and the config check names the install command when it is missing (:data:`INSTALL`).
-With ``mpi_tasks > 1`` every MPI rank runs this function and evaluates likelihoods; only
-rank 0 returns the samples (the others return None), so only it writes outputs.
+With ``mpi_tasks > 1`` every MPI rank runs this function (rank 0 manages, the others
+evaluate likelihoods); only rank 0 returns the samples (the others return None), so only
+it writes outputs. A failed model evaluation (logL = -1e100, below PolyChord's logzero)
+counts as outside the prior, as PolyChord treats it.
 """
 
 from __future__ import annotations
@@ -55,7 +57,13 @@ def run(likelihood, prior, settings: dict, seed: int, output_dir: str | Path):
     output_dir.mkdir(parents=True, exist_ok=True)
 
     def log_likelihood(theta):
-        return float(likelihood(np.asarray(theta)[None, :])[0]), []
+        try:
+            return float(likelihood(np.asarray(theta)[None, :])[0]), []
+        except Exception:
+            # Under MPI an exception on a worker rank leaves the others waiting for ever.
+            log.exception("the likelihood failed at %s; stopping the run", theta)
+            abort_mpi_run()
+            raise
 
     def from_unit_cube(u):
         return prior.lower + np.asarray(u) * (prior.upper - prior.lower)
@@ -99,6 +107,16 @@ def run(likelihood, prior, settings: dict, seed: int, output_dir: str | Path):
     }
     log.info("converged: %d calls in %.1f s", stats["n_likelihood_calls"], wall_time)
     return samples, stats
+
+
+def abort_mpi_run():
+    """End every rank of an MPI run (no-op without MPI or with one process)."""
+    try:
+        from mpi4py import MPI
+    except ImportError:
+        return
+    if MPI.COMM_WORLD.Get_size() > 1:
+        MPI.COMM_WORLD.Abort(1)
 
 
 def mpi_rank() -> int:
