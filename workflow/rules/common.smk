@@ -1,6 +1,8 @@
 # Configuration checks, wildcard constraints and small input helpers.
 
 import json
+import os
+import shlex
 import sys
 
 from snakemake.exceptions import WorkflowError
@@ -28,13 +30,13 @@ NOISE_LEVELS = [f"{float(sigma):g}" for sigma in config["noise_levels_mK"]]
 SPLITS = ["train", "validation", "test"]
 MODELS = ["full", "emulator"]
 CHUNKS = list(range(config["training_set"]["chunks"]))
-# The interpreter of shell rules: the job's conda environment's with --sdm conda,
-# otherwise the one running Snakemake (its .venv need not be activated).
-PYTHON = (
-    "python"
-    if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
-    else sys.executable
-)
+# Shell rules run `python`: the job's conda environment's with --sdm conda, otherwise the
+# one running Snakemake (its .venv need not be activated). A prefix, not a param, so
+# that how Snakemake was started never reruns a job.
+if DeploymentMethod.CONDA not in workflow.deployment_settings.deployment_method:
+    shell.prefix(
+        f"set -euo pipefail; export PATH={shlex.quote(os.path.dirname(sys.executable))}:$PATH; "
+    )
 SAMPLER_TASKS = config["sampler"].get("mpi_tasks", 1)
 
 
@@ -108,8 +110,8 @@ def per_noise(pattern):
 def mpi_launcher(wildcards):
     """How a sampling job starts its processes: directly for one, else through MPI.
 
-    Snakemake's SLURM executor treats a job with an ``mpi`` resource as an MPI job, which
-    must have more than one task, so a one-process run leaves it empty. On a cluster the
-    profile may replace ``mpiexec`` by ``srun`` (workflow/profiles/slurm).
+    Snakemake's SLURM executor rejects an MPI job (non-empty ``mpi``) with one task, so a
+    one-process run leaves it empty. On a cluster ``srun`` can replace ``mpiexec``
+    (README, "Running on a cluster"); it takes the task count from the allocation.
     """
-    return "mpiexec" if SAMPLER_TASKS > 1 else ""
+    return f"mpiexec -n {SAMPLER_TASKS}" if SAMPLER_TASKS > 1 else ""

@@ -8,6 +8,7 @@ rule nested_sampling:
     input:
         unpack(model_inputs),
         data=f"{RESULTS}/data/noise_{{noise}}mK.npz",
+        script=Path(workflow.current_basedir, "../scripts/nested_sampling.py").resolve(),
     output:
         samples=f"{RESULTS}/sampling/{{model}}/noise_{{noise}}mK/nested_samples.csv",
         stats=f"{RESULTS}/sampling/{{model}}/noise_{{noise}}mK/stats.json",
@@ -20,6 +21,8 @@ rule nested_sampling:
     threads: 2
     resources:
         mem_mb=2000,
+        # per CPU as well, so that an MPI job's request grows with its tasks
+        mem_mb_per_cpu=1000,
         runtime=30,
         tasks=SAMPLER_TASKS,
         mpi=mpi_launcher,
@@ -28,14 +31,12 @@ rule nested_sampling:
         cfg=lambda wildcards: json.dumps(
             sections("seed", "simulator", "parameters", "sampler")
         ),
-        python=PYTHON,
         emulator=lambda wildcards, input: input.get("emulator", ""),
-        script=Path(workflow.current_basedir, "../scripts/nested_sampling.py").resolve(),
     shell:
-        "{resources.mpi} {params.python} {params.script} --config {params.cfg:q}"
+        "{resources.mpi} python {input.script:q} --config {params.cfg:q}"
         " --model {wildcards.model} --noise-mK {wildcards.noise}"
-        " --data {input.data} --emulator '{params.emulator}'"
-        " --samples {output.samples} --stats {output.stats} --log {log}"
+        " --data {input.data:q} --emulator={params.emulator:q}"
+        " --samples {output.samples:q} --stats {output.stats:q} --log {log:q}"
 
 
 rule posterior:
@@ -52,7 +53,7 @@ rule posterior:
         ENV
     threads: 2
     resources:
-        mem_mb=3000,
+        mem_mb=4000,
         runtime=15,
     params:
         cfg=sections("seed", "simulator", "parameters", "full_posterior", "reweighting"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import re
 import time
 from pathlib import Path
@@ -120,11 +121,11 @@ def abort_mpi_run():
 
 
 def mpi_rank() -> int:
-    """This process's MPI rank (0 without MPI), as pypolychord sees it."""
+    """This process's MPI rank: mpi4py's, else the launcher's (Open MPI, MPICH), else 0."""
     try:
         from mpi4py import MPI
     except ImportError:
-        return 0
+        return int(os.environ.get("OMPI_COMM_WORLD_RANK", os.environ.get("PMI_RANK", 0)))
     return MPI.COMM_WORLD.Get_rank()
 
 

@@ -38,6 +38,7 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -56,11 +57,11 @@ ARES_KEYS = {
 }
 
 INSTALL = (
-    "install ARES in its own virtual environment (README, 'The paper's setup'): "
-    "python3.11 -m venv ares-venv && ares-venv/bin/pip install 'numpy<2' 'scipy<1.12' "
-    "'matplotlib<3.9' h5py && git clone https://github.com/mirochaj/ares && "
-    "ares-venv/bin/pip install ./ares, then set simulator.options.python: "
-    "<path>/ares-venv/bin/python (or create envs/ares.yaml with conda and name its python)"
+    "install ARES in its own environment as the README's 'The paper's setup' shows "
+    "(python3.11 -m venv ares-venv; ares-venv/bin/pip install with numpy<2, scipy<1.12, "
+    "matplotlib<3.9 constraints, h5py, hmf<4, camb; ares-venv/bin/pip install --no-deps -e "
+    "a clone of https://github.com/mirochaj/ares; python remote.py there for its tables), "
+    "then set simulator.options.python to that environment's python"
 )
 
 
@@ -139,9 +140,13 @@ class Ares:
                 f"simulator.options.python: {python!r} is not an executable file; the "
                 f"'ares' simulator needs ARES there: {INSTALL}"
             ]
-        check = subprocess.run(
-            [python, "-c", "import ares"], capture_output=True, text=True, timeout=300
-        )
+        try:  # away from the run directory, where a clone named ares/ would shadow ARES
+            check = subprocess.run(
+                [python, "-c", "import ares.simulations"],
+                capture_output=True, text=True, timeout=300, cwd=tempfile.gettempdir(),
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return [f"simulator.options.python: importing ARES in {python} took > 300 s"]
         if check.returncode != 0:
             last_line = (check.stderr.strip().splitlines() or ["no output"])[-1]
             return [
@@ -173,25 +178,33 @@ class Ares:
             )
 
     def close(self):
+        """Stop the worker (it ends when its stdin closes); kill it if it does not."""
         if self._worker is not None:
-            self._worker.stdin.close()
-            self._worker.wait()
-            self._worker = None
+            worker, self._worker = self._worker, None
+            worker.stdin.close()
+            worker.stdout.close()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
 
     def __call__(self, physical) -> np.ndarray:
         """Signals in mK, shape (n, N_d), for physical parameters of shape (n, d)."""
         if self._worker is None:
             self._start()
-        self._worker.stdin.write(json.dumps(self.ares_parameters(physical)) + "\n")
+        request = self.ares_parameters(physical)
+        self._worker.stdin.write(json.dumps(request) + "\n")
         self._worker.stdin.flush()
         answer = self._worker.stdout.readline()
         if not answer:
+            self.close()
             raise RuntimeError(f"the ARES worker ({self._command[0]}) stopped; see the log")
         results = json.loads(answer)
         signals = np.full((len(results), self.redshift.size), np.nan)
-        for i, result in enumerate(results):
+        for i, (result, call) in enumerate(zip(results, request, strict=True)):
             if "error" in result:
-                log.warning("ARES failed at %s: %s", self.parameter_names, result["error"])
+                log.warning("ARES failed at %s: %s", call, result["error"])
             else:
                 signals[i] = interpolate_history(result["z"], result["dTb"], self.redshift)
         return signals
