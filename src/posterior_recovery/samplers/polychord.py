@@ -66,15 +66,12 @@ def run(likelihood, prior, settings: dict, seed: int, output_dir: str | Path):
             abort_mpi_run()
             raise
 
-    def from_unit_cube(u):
-        return prior.lower + np.asarray(u) * (prior.upper - prior.lower)
-
     start = time.perf_counter()
     chains = pypolychord.run(
         log_likelihood,
         d,
         nDerived=0,
-        prior=from_unit_cube,
+        prior=lambda u: prior.from_unit_cube(np.asarray(u)),
         paramnames=[(name, name) for name in prior.names],
         nlive=settings["live_points_per_dim"] * d,
         num_repeats=settings["num_repeats"],
