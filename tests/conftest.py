@@ -39,7 +39,7 @@ REDSHIFT = redshift_grid({"min": 6.0, "max": 54.9, "step": 0.1})
 
 
 def gaussian_trough_prior() -> Prior:
-    """The prior of the quick and tiny studies (the gaussian simulator)."""
+    """Return the prior of the quick and tiny studies (the gaussian simulator)."""
     return Prior(
         [
             Parameter("amplitude_mK", "uniform", 50.0, 300.0, 200.0),

@@ -1,5 +1,7 @@
-"""The ARES adapter: parameter mapping, log transforms, grid interpolation and the worker
-protocol, all without ARES; one real ARES run where an ARES interpreter is named."""
+"""The ARES adapter, without ARES; one real ARES run where an ARES interpreter is named.
+
+Parameter mapping, log transforms, grid interpolation and the worker protocol.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def paper():
 
 def test_names_map_to_the_papers_ares_keys_and_fiducials():
     assert ares.ARES_KEYS == {name: row[0] for name, row in PAPER.items()}
-    assert ares.Ares.known_parameters == {name: row[4] for name, row in PAPER.items()}
+    assert ares.PARAMETERS == {name: row[4] for name, row in PAPER.items()}
 
 
 def test_paper_config_has_the_papers_priors(paper):
@@ -139,9 +141,9 @@ def test_an_interpreter_without_ares_names_the_install_command(tmp_path, monkeyp
 
 
 def test_backend_check_names_a_missing_interpreter_and_a_missing_ares(tmp_path):
-    (missing,) = ares.Ares.backend_errors({"python": str(tmp_path / "nowhere/python")})
+    missing = ares.available({"python": str(tmp_path / "nowhere/python")})
     assert "not an executable file" in missing and "pip install" in missing
-    (no_ares,) = ares.Ares.backend_errors({"python": "/usr/bin/python3"})
+    no_ares = ares.available({"python": "/usr/bin/python3"})
     assert "ARES does not import in /usr/bin/python3" in no_ares
 
 
@@ -150,8 +152,11 @@ ARES_PYTHON = os.environ.get("ARES_PYTHON")
 
 @pytest.mark.skipif(not ARES_PYTHON, reason="set ARES_PYTHON to an interpreter with ARES")
 def test_real_ares_responds_to_its_parameters_on_the_papers_grid():
-    """ARES's offline stand-in for mirocha2017:base (tests/config/ares_offline.yaml) at the
-    paper's fiducial values, and with c_X ten times larger (more X-ray heating)."""
+    """Run ARES's offline stand-in for mirocha2017:base at two parameter sets.
+
+    tests/config/ares_offline.yaml at the paper's fiducial values, and with c_X ten
+    times larger (more X-ray heating).
+    """
     config = yaml.safe_load((ROOT / "tests/config/ares_offline.yaml").read_text())
     options = {**config["simulator"]["options"], "python": ARES_PYTHON}
     simulator = make_simulator("ares", REDSHIFT, ("c_X",), options)

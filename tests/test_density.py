@@ -24,7 +24,7 @@ def gaussian_samples(n, seed, mean=0.0):
 
 
 def fit_default_estimator(samples, seed):
-    """The density estimator of the default study (config/config.yaml)."""
+    """Return the density estimator of the default study (config/config.yaml)."""
     config = yaml.safe_load((REPO / "config/config.yaml").read_text())["density_estimator"]
     return density.fit(
         samples, LOWER, UPPER, config["name"], config["settings"], seed, config["ensemble_size"]
@@ -33,7 +33,7 @@ def fit_default_estimator(samples, seed):
 
 @pytest.fixture(scope="module")
 def fitted_p():
-    """The default estimator fitted to 5,000 samples of P = N(0, C)."""
+    """Fit the default estimator to 5,000 samples of P = N(0, C)."""
     return fit_default_estimator(gaussian_samples(5000, 11), seed=1)
 
 

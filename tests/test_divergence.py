@@ -242,9 +242,11 @@ def linear_problem(seed, n_data=40, k=3, error_scale=0.2):
 
 
 def conditioned_posterior(M, offset, sigma, data, prior_scale=1e4):
-    """theta | D from the joint Gaussian of theta ~ N(0, prior_scale^2) and D (Schur
-    complement): a computation independent of linear_gaussian_posterior, equal to the
-    flat-prior posterior as prior_scale grows."""
+    """Condition the joint Gaussian of theta ~ N(0, prior_scale^2) and D on D.
+
+    A Schur complement: a computation independent of linear_gaussian_posterior, equal
+    to the flat-prior posterior as prior_scale grows.
+    """
     k, n = M.shape[1], M.shape[0]
     cov_theta = prior_scale**2 * np.eye(k)
     cov_theta_data = cov_theta @ M.T
@@ -296,7 +298,7 @@ def test_linearised_kl_with_a_gaussian_prior_equals_the_explicit_posteriors():
     prior_mean, prior_variance = np.array([0.5, -1.0, 0.2]), np.array([0.3, 2.0, 1.0])
 
     def explicit(design, offset):
-        """theta | D by conditioning the joint Gaussian of theta and D."""
+        """Theta | D by conditioning the joint Gaussian of theta and D."""
         cov_theta = np.diag(prior_variance)
         cov_data = design @ cov_theta @ design.T + np.eye(len(residual))
         gain = cov_theta @ design.T @ np.linalg.inv(cov_data)

@@ -30,7 +30,7 @@ SETTINGS = {
 
 
 def simulated_set(n, seed):
-    """A training-set split as the workflow stores it: theta in the sampled space."""
+    """Return a training-set split as the workflow stores it: theta in the sampled space."""
     simulator = make_simulator("gaussian", REDSHIFT, PRIOR.names)
     theta = PRIOR.draw(n, np.random.default_rng(seed))
     return {"theta": theta, "signals": np.asarray(simulator(PRIOR.to_physical(theta))),

@@ -111,7 +111,7 @@ def test_mock_data_deterministic(simulator, prior):
     a = mock_data(simulator, prior, SIGMA, np.random.default_rng(7))
     b = mock_data(simulator, prior, SIGMA, np.random.default_rng(7))
     c = mock_data(simulator, prior, SIGMA, np.random.default_rng(8))
-    assert set(a) == {"redshift", "signal", "data", "noise_sigma_mK", "theta_fiducial"}
+    assert set(a) == {"redshift", "signal", "data", "noise_mK", "theta_fiducial"}
     for key in a:
         np.testing.assert_array_equal(a[key], b[key])
     assert not np.array_equal(a["data"], c["data"])
@@ -122,7 +122,7 @@ def test_mock_data_contents(data, simulator, prior):
     assert data["data"].shape == data["signal"].shape == (490,)
     np.testing.assert_array_equal(data["redshift"], simulator.redshift)
     np.testing.assert_array_equal(data["theta_fiducial"], prior.fiducial)
-    assert float(data["noise_sigma_mK"]) == SIGMA
+    assert float(data["noise_mK"]) == SIGMA
     # the noise-free signal is the simulator at the physical fiducial values (200, 16, 3)
     z = simulator.redshift
     np.testing.assert_allclose(

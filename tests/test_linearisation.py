@@ -35,7 +35,7 @@ def test_finite_differences_agree_with_automatic_differentiation():
 
 @pytest.mark.slow
 def test_hyprfine_jacobian_agrees_with_finite_differences(repo):
-    """hyprfine defines custom VJPs: reverse mode must go through them correctly."""
+    """Hyprfine defines custom VJPs: reverse mode must go through them correctly."""
     import yaml
 
     from posterior_recovery import study
@@ -49,17 +49,15 @@ def test_hyprfine_jacobian_agrees_with_finite_differences(repo):
     np.testing.assert_allclose(finite, automatic, rtol=0, atol=0.05 * np.abs(automatic).max())
 
 
-@pytest.mark.parametrize("noise_sigma_mK", [2.0, 10.0, 50.0])
-def test_linearised_kl_is_exact_for_the_perturbed_linear_model(tmp_path, noise_sigma_mK):
+@pytest.mark.parametrize("noise_mK", [2.0, 10.0, 50.0])
+def test_linearised_kl_is_exact_for_the_perturbed_linear_model(tmp_path, noise_mK):
     prior = Prior([Parameter(f"theta_{i}", "uniform", -2.0, 2.0, 0.3 * i) for i in (1, 2, 3)])
     simulator = make_simulator("linear", REDSHIFT, prior.names, {"design_seed": 1})
     settings = {"name": "perturbed", "error_matrix_mK": 2.0, "error_offset_mK": 5.0}
     emulators.build(tmp_path, settings, prior=prior, simulator=simulator, seed=9)
     emulator = emulators.load(tmp_path)
     rng = np.random.default_rng(2)
-    data = np.asarray(simulator(prior.fiducial))[0] + noise_sigma_mK * rng.normal(
-        size=REDSHIFT.size
-    )
+    data = np.asarray(simulator(prior.fiducial))[0] + noise_mK * rng.normal(size=REDSHIFT.size)
     linearisation = linearise(simulator, emulator, prior)
     parts = load_parts(tmp_path)
     np.testing.assert_allclose(linearisation["full_jacobian"], parts["design_matrix"], rtol=1e-12)
@@ -68,17 +66,19 @@ def test_linearised_kl_is_exact_for_the_perturbed_linear_model(tmp_path, noise_s
         parts["error_matrix"],
         atol=1e-9,
     )
-    expected = exact_kl(tmp_path, noise_sigma_mK, data)
+    expected = exact_kl(tmp_path, noise_mK, data)
     assert expected > 0
     # The prediction keeps the prior box (as the Gaussian of its mean and variance), the
     # exact value is for a flat prior: with posterior variances up to 4% of the prior's
     # (50 mK) they differ by up to 7.6% (measured: 0.02%, 0.4%, 7.6% at 2, 10, 50 mK).
-    assert kl_linearised(linearisation, noise_sigma_mK, data) == pytest.approx(expected, rel=0.1)
+    assert kl_linearised(linearisation, noise_mK, data) == pytest.approx(expected, rel=0.1)
 
 
 def test_degenerate_full_model_gives_a_finite_prediction():
-    """A direction that the full model does not constrain (hyprfine's star-formation
-    parameters at the default fiducial) is bounded by the prior box."""
+    """Bound a direction that the full model does not constrain by the prior box.
+
+    As for hyprfine's star-formation parameters at the default fiducial.
+    """
     prior = Prior([Parameter(f"theta_{i}", "uniform", -2.0, 2.0, 0.0) for i in (1, 2)])
     column = np.linspace(-1.0, 1.0, REDSHIFT.size)
     linearisation = {

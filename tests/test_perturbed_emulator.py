@@ -53,3 +53,27 @@ def test_perturbed_emulator_needs_the_linear_simulator(tmp_path):
     gaussian = make_simulator("gaussian", REDSHIFT, ["centre_z"])
     with pytest.raises(ValueError, match="simulator.name"):
         build(tmp_path, simulator=gaussian)
+
+
+def test_exact_kl_is_the_kl_between_the_least_squares_posteriors(tmp_path):
+    """Flat prior, white noise: P = N((M^T M)^-1 M^T r, sigma^2 (M^T M)^-1), r = D - m."""
+    from posterior_recovery.divergence import gaussian_kl
+
+    simulator = build(tmp_path)
+    parts = load_parts(tmp_path)
+    noise_mK = 5.0
+    data = np.asarray(simulator(PRIOR.fiducial))[0] + np.random.default_rng(1).normal(
+        0.0, noise_mK, REDSHIFT.size
+    )
+    M, E = parts["design_matrix"], parts["error_matrix"]
+    residual = data - parts["offset"]
+
+    def posterior(design, target):
+        mean = np.linalg.lstsq(design, target, rcond=None)[0]
+        return mean, noise_mK**2 * np.linalg.inv(design.T @ design)
+
+    expected = gaussian_kl(
+        *posterior(M, residual), *posterior(M + E, residual - parts["error_offset"])
+    )
+    assert emulators.exact_kl(tmp_path, noise_mK, data) == pytest.approx(expected, rel=1e-9)
+    assert emulators.knows_exact_kl("perturbed") and not emulators.knows_exact_kl("globalemu")

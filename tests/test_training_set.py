@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from posterior_recovery.names import SPLITS
 from posterior_recovery.simulators import make_simulator
 from posterior_recovery.training_set import (
-    SPLITS,
     TooManyFailures,
     chunk_slice,
     merge_chunks,

@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     for sigma in args.sigma:
         if args.command == "bound":

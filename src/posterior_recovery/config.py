@@ -1,45 +1,48 @@
 """Validation of the workflow configuration, before any job starts.
 
-The JSON schema (workflow/schemas/config.schema.yaml) checks types, required and
-unknown keys; :func:`check_config` adds what a schema cannot say (prior ranges,
-fiducials inside priors, registered backends), and :func:`backend_errors` whether the
-optional backends it names are installed. Every message names the offending key.
+The workflow's JSON schema (workflow/schemas/config.schema.yaml) gives the keys that
+every study has; :func:`schema` completes it from the backend registries (each chosen
+backend's settings, the registered names). :func:`semantic_errors` adds what a schema
+cannot say: prior ranges, fiducials inside priors, and the rules of each backend family
+and backend (:mod:`posterior_recovery.backends`). :func:`backend_errors` says whether
+the optional backends that the config names are installed. Every message names the
+offending key.
 """
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
-import jsonschema
 import yaml
+
+from .backends import schema_errors
+from .density import ESTIMATORS
+from .emulators import EMULATORS
+from .names import ROUTES
+from .samplers import SAMPLERS
+from .simulators import SIMULATORS
+
+FAMILIES = (SIMULATORS, EMULATORS, SAMPLERS, ESTIMATORS)
 
 
 class ConfigError(ValueError):
     """The configuration is wrong; the message names the key and the fix."""
 
 
-def _key_path(path) -> str:
-    key = ""
-    for part in path:
-        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
-    return key or "(top level)"
+def schema(base: dict) -> dict:
+    """Return the complete config schema: ``base`` with the registries' names and settings."""
+    complete = copy.deepcopy(base)
+    properties = complete["properties"]
+    properties["full_posterior"]["enum"] = list(ROUTES)
+    for family in FAMILIES:
+        properties[family.section] = family.schema(properties[family.section])
+    return complete
 
 
-def schema_errors(config: dict, schema: dict) -> list[str]:
-    """All schema violations as 'key: message' strings."""
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
-    return [f"{_key_path(e.absolute_path)}: {e.message}" for e in errors]
-
-
-def semantic_errors(config: dict) -> list[str]:
-    """Violations of the rules a schema cannot express."""
-    from .density import ESTIMATORS
-    from .samplers import MPI_SAMPLERS, SAMPLERS
-    from .simulators import SIMULATORS, configuration_errors
-
+def _prior_errors(parameters: list[dict]) -> list[str]:
     errors = []
-    for i, p in enumerate(config["parameters"]):
+    for i, p in enumerate(parameters):
         key = f"parameters[{i}] ({p['name']})"
         if p["min"] >= p["max"]:
             errors.append(f"{key}.min: prior min {p['min']} must be below max {p['max']}")
@@ -49,55 +52,39 @@ def semantic_errors(config: dict) -> list[str]:
             errors.append(
                 f"{key}.fiducial: {p['fiducial']} lies outside its prior [{p['min']}, {p['max']}]"
             )
-    names = [p["name"] for p in config["parameters"]]
+    names = [p["name"] for p in parameters]
     if len(set(names)) != len(names):
         errors.append(f"parameters: names must be unique, got {names}")
+    return errors
+
+
+def _jax_errors(config: dict) -> list[str]:
+    """Check that a sampler that compiles its likelihood gets JAX models only."""
+    sampler = SAMPLERS.chosen(config)
+    if not sampler.JAX_ONLY:
+        return []
+    others = [name for name in SAMPLERS.names if not SAMPLERS.get(name).JAX_ONLY]
+    sampled = [EMULATORS.chosen(config)]
+    if config["full_posterior"] == "nested_sampling":
+        sampled.append(SIMULATORS.chosen(config))
+    return [
+        f"sampler.name: {sampler.NAME} samples JAX models only, and the {model.NAME!r} "
+        f"{family} is not one; use sampler.name: {' or '.join(others)}"
+        + (", or full_posterior: reweighting" if family == "simulator" else "")
+        for model, family in zip(sampled, ("emulator", "simulator"), strict=False)
+        if not model.JAX_TRACEABLE
+    ]
+
+
+def semantic_errors(config: dict) -> list[str]:
+    """Violations of the rules a schema cannot express, for a schema-valid config."""
+    errors = _prior_errors(config["parameters"])
     z = config["simulator"]["redshift"]
     if z["min"] >= z["max"]:
         errors.append(f"simulator.redshift.min: {z['min']} must be below max {z['max']}")
-    simulator = config["simulator"]
-    errors += configuration_errors(simulator["name"], names, simulator.get("options"))
-    for section, registry in (("sampler", SAMPLERS), ("density_estimator", ESTIMATORS)):
-        name = config[section]["name"]
-        if name not in registry:
-            errors.append(f"{section}.name: unknown {section} {name!r}; known: {sorted(registry)}")
-    sampler = config["sampler"]
-    full_model = SIMULATORS.get(simulator["name"])
-    if (
-        sampler["name"] == "nss"
-        and config["full_posterior"] == "nested_sampling"
-        and full_model is not None
-        and not full_model.jax_traceable
-    ):
-        errors.append(
-            f"sampler.name: nss samples JAX models only, and the {simulator['name']!r} "
-            "simulator is not one; use sampler.name: polychord, or full_posterior: "
-            "reweighting"
-        )
-    if sampler.get("mpi_tasks", 1) > 1 and sampler["name"] not in MPI_SAMPLERS:
-        errors.append(
-            f"sampler.mpi_tasks: sampler {sampler['name']!r} runs in one process; set "
-            f"mpi_tasks: 1 or use an MPI sampler ({sorted(MPI_SAMPLERS)})"
-        )
-    emulator = config["emulator"]
-    if emulator["name"] == "perturbed":
-        if config["simulator"]["name"] != "linear":
-            errors.append(
-                "emulator.name: the perturbed emulator perturbs the linear simulator; "
-                f"set simulator.name: linear (got {config['simulator']['name']!r})"
-            )
-        log_uniform = [p["name"] for p in config["parameters"] if p["prior"] == "log-uniform"]
-        if log_uniform:
-            errors.append(
-                f"parameters: {log_uniform} are log-uniform; the perturbed emulator's exact "
-                "D_KL holds for a model linear in the sampled parameters: use uniform priors"
-            )
-    elif emulator["early_stop"] and emulator["epochs"] < 50:
-        errors.append(
-            f"emulator.early_stop: globalemu waits 2% of emulator.epochs for an improvement, "
-            f"which is no epoch at all for epochs = {emulator['epochs']}; use epochs >= 50 "
-            "or early_stop: false"
-        )
+    for family in FAMILIES:
+        errors += family.check(config)
+    errors += _jax_errors(config)
     training = config["training_set"]
     for split in ("n_train", "n_validation", "n_test"):
         if training["chunks"] > training[split]:
@@ -109,26 +96,26 @@ def semantic_errors(config: dict) -> list[str]:
 
 
 def backend_errors(config: dict) -> list[str]:
-    """Backends the config names that are not installed here (ARES's interpreter,
-    pypolychord): one message each, naming the backend, why it is needed and the
-    command that installs it. Only for a valid config."""
-    from .samplers import OPTIONAL
-    from .simulators import SIMULATORS
+    """Backends the config names that are not installed here, for a valid config.
 
-    errors = []
-    simulator = SIMULATORS[config["simulator"]["name"]]
-    if hasattr(simulator, "backend_errors"):
-        errors += simulator.backend_errors(config["simulator"].get("options") or {})
-    sampler_missing = OPTIONAL.get(config["sampler"]["name"], lambda: None)()
-    if sampler_missing:
-        errors.append(sampler_missing)
-    return errors
+    One message each (ARES's interpreter, pypolychord), naming the backend, why it is
+    needed and the command that installs it.
+    """
+    return [error for family in FAMILIES for error in family.unavailable(config)]
 
 
 def check_config(config: dict, schema_path: str | Path) -> None:
-    """Raise ConfigError listing every problem with ``config``; return None if valid."""
-    schema = yaml.safe_load(Path(schema_path).read_text())
-    errors = schema_errors(config, schema)
+    """Raise ConfigError listing every problem with ``config``; return None if valid.
+
+    Parameters
+    ----------
+    config : dict
+        The workflow configuration.
+    schema_path : path
+        The workflow's JSON schema (YAML), completed by :func:`schema`.
+    """
+    base = yaml.safe_load(Path(schema_path).read_text())
+    errors = schema_errors(config, schema(base))
     if not errors:
         errors = semantic_errors(config)
     if errors:

@@ -11,21 +11,23 @@ from scipy import linalg
 from scipy.special import logsumexp
 
 
-def kl_bound(rmse, sigma, n_data):
-    """The upper bound D_KL <= (N_d / 2) (RMSE / sigma)^2 (paper, Section 2), in nats.
+def kl_bound(rmse_mK, noise_mK, n_data):
+    """Return the bound D_KL <= (N_d / 2) (RMSE / sigma)^2 (paper, Section 2), in nats.
 
-    ``rmse`` and ``sigma`` in the same units (mK); broadcasts over arrays.
+    ``rmse_mK`` and the noise level ``noise_mK`` (sigma) in the same units (mK in the
+    workflow); broadcasts over arrays.
     """
-    return 0.5 * np.asarray(n_data) * (np.asarray(rmse) / np.asarray(sigma)) ** 2
+    return 0.5 * np.asarray(n_data) * (np.asarray(rmse_mK) / np.asarray(noise_mK)) ** 2
 
 
-def required_rmse(sigma, n_data, max_kl=1.0):
-    """The emulator RMSE at which the bound equals ``max_kl`` nats (paper, Section 2).
+def required_rmse(noise_mK, n_data, max_kl=1.0):
+    """Return the emulator RMSE at which the bound equals ``max_kl`` nats (paper, Section 2).
 
-    RMSE = sigma sqrt(2 max_kl / N_d), in the units of ``sigma``; broadcasts. For
-    ``max_kl = 1`` this is the paper's requirement RMSE / sigma <= sqrt(2 / N_d).
+    RMSE = sigma sqrt(2 max_kl / N_d), in the units of the noise level ``noise_mK``
+    (sigma); broadcasts. For ``max_kl = 1`` this is the paper's requirement
+    RMSE / sigma <= sqrt(2 / N_d).
     """
-    return np.asarray(sigma) * np.sqrt(2.0 * np.asarray(max_kl) / np.asarray(n_data))
+    return np.asarray(noise_mK) * np.sqrt(2.0 * np.asarray(max_kl) / np.asarray(n_data))
 
 
 def gaussian_kl(mean_p, cov_p, mean_q, cov_q) -> float:
@@ -93,6 +95,7 @@ def linearised_kl(M, E, eps, noise_cov, residual, prior=None) -> float:
 
 
 def normalised(weights) -> np.ndarray:
+    """Return the weights divided by their sum."""
     weights = np.asarray(weights, dtype=float)
     return weights / weights.sum()
 

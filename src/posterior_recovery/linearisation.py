@@ -19,10 +19,9 @@ emulator the prediction then differs from the exact flat-prior D_KL by a few per
 
 from __future__ import annotations
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
+from ._jax import jax, jnp
 from .divergence import linearised_kl
 
 # Central-difference step for models that JAX cannot differentiate, as a fraction of
@@ -34,7 +33,7 @@ RELATIVE_STEP = 1e-2
 
 
 def jacobian(model, prior, theta) -> np.ndarray:
-    """d signal / d theta at one sampled-space point ``theta`` (d,): (N_d, d) in mK.
+    """D signal / d theta at one sampled-space point ``theta`` (d,): (N_d, d) in mK.
 
     Reverse-mode automatic differentiation for JAX-traceable models (hyprfine defines
     custom VJPs, which forward mode cannot differentiate), otherwise central differences
@@ -73,15 +72,24 @@ def linearise(full, emulator, prior) -> dict[str, np.ndarray]:
     }
 
 
-def kl_linearised(linearisation: dict, noise_sigma_mK, data) -> float:
-    """The linearised D_KL(P || P_E) in nats for white noise ``noise_sigma_mK`` and
-    ``data`` (N_d,) in mK; ``linearisation`` from :func:`linearise`."""
+def kl_linearised(linearisation: dict, noise_mK: float, data) -> float:
+    """Return the linearised D_KL(P || P_E) in nats.
+
+    Parameters
+    ----------
+    linearisation : dict
+        Both models at the fiducial, from :func:`linearise`.
+    noise_mK : float
+        White-noise standard deviation, mK.
+    data : array, shape (N_d,)
+        The data, mK.
+    """
     M = linearisation["full_jacobian"]
     return linearised_kl(
         M,
         linearisation["emulator_jacobian"] - M,
         linearisation["emulator_signal"] - linearisation["full_signal"],
-        float(noise_sigma_mK) ** 2,
+        float(noise_mK) ** 2,
         np.asarray(data) - linearisation["full_signal"],
         prior=(linearisation["prior_mean"], linearisation["prior_variance"]),
     )

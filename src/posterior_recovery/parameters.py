@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jax.numpy as jnp
 import numpy as np
+
+from ._jax import jnp
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,12 @@ class Parameter:
 
     @property
     def is_log(self) -> bool:
+        """Whether the prior is log-uniform (sampled in log10)."""
         return self.prior == "log-uniform"
 
     @property
     def sampled_label(self) -> str:
+        """The axis label in the sampled space."""
         label = self.label or self.name
         return rf"$\log_{{10}}\,{label.strip('$')}$" if self.is_log else label
 
@@ -56,6 +59,7 @@ class Prior:
 
     @property
     def ndim(self) -> int:
+        """The number of varied parameters, d."""
         return len(self.parameters)
 
     @property
@@ -68,7 +72,7 @@ class Prior:
         return self.lower + (self.upper - self.lower) * u
 
     def to_physical(self, theta):
-        """Sampled space -> physical values, shape (..., d); JAX-traceable."""
+        """Map sampled-space points to physical values, shape (..., d); JAX-traceable."""
         return jnp.where(self.is_log, 10.0**theta, theta)
 
     def to_sampled(self, physical):
@@ -78,5 +82,5 @@ class Prior:
         return np.where(self.is_log, np.log10(safe), physical)
 
     def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """n points drawn uniformly in the sampled-space box, shape (n, d)."""
+        """N points drawn uniformly in the sampled-space box, shape (n, d)."""
         return self.from_unit_cube(rng.uniform(size=(n, self.ndim)))

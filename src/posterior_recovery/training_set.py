@@ -1,10 +1,11 @@
 """Training, validation and test sets of simulated signals.
 
 Parameters are drawn uniformly in the sampled-space prior box (log-uniform priors
-uniform in log10) from a generator seeded by (config seed, split), so a split's draws do
-not depend on how it is chunked. Each chunk is simulated independently and the chunks
-are merged; failed simulations (an exception or non-finite values) are recorded with
-their parameters and reason and left out.
+uniform in log10) from the split's seed stream
+(:func:`~posterior_recovery.seeds.training_set`), so a split's draws do not depend on
+how it is chunked. Each chunk is simulated independently and the chunks are merged;
+failed simulations (an exception or non-finite values) are recorded with their
+parameters and reason and left out.
 
 Chunk and merged files are ``.npz`` with arrays ``theta`` (n, d) in the sampled space,
 ``signals`` (n, N_d) in mK, ``redshift`` (N_d,) and, for chunks, ``failed`` (n,) bool
@@ -18,9 +19,9 @@ import logging
 import numpy as np
 import pandas as pd
 
+from . import seeds
 from .batching import map_batches
 
-SPLITS = ("train", "validation", "test")
 log = logging.getLogger(__name__)
 
 
@@ -30,12 +31,11 @@ class TooManyFailures(RuntimeError):
 
 def split_parameters(prior, n_total: int, seed: int, split: str) -> np.ndarray:
     """All sampled-space parameter vectors of one split, shape (n_total, d)."""
-    rng = np.random.default_rng([seed, SPLITS.index(split)])
-    return prior.draw(n_total, rng)
+    return prior.draw(n_total, seeds.training_set(seed, split))
 
 
 def chunk_slice(n_total: int, n_chunks: int, chunk: int) -> slice:
-    """The rows of chunk ``chunk`` (0-based) when n_total rows are cut into n_chunks."""
+    """Return the rows of chunk ``chunk`` (0-based) when n_total rows are cut into n_chunks."""
     bounds = np.linspace(0, n_total, n_chunks + 1).round().astype(int)
     return slice(bounds[chunk], bounds[chunk + 1])
 

@@ -1,68 +1,80 @@
-"""Emulators of the full model, chosen by name from the config (``emulator.name``).
+"""Emulators of the full model, chosen by name (``emulator.name``).
 
-An emulator backend is a module with
+An emulator is a backend (:mod:`posterior_recovery.backends`) whose settings sit beside
+``name`` in the config's ``emulator`` section, and which also defines
 
-- ``build(model_dir, settings, *, prior, train_set, validation_set, simulator, seed)``:
-  make the emulator in ``model_dir`` from the config's ``emulator`` section
-  (``settings``), the training and validation sets (``theta`` in the sampled space
-  (n, d), ``signals`` (n, N_d) in mK, ``redshift`` (N_d,)) and the full model; it writes
-  :data:`METADATA` with at least ``name`` and ``parameter_names``;
-- ``load(model_dir)``: the emulator as a model like the simulators: ``redshift``,
-  ``parameter_names``, ``jax_traceable`` and ``__call__(physical (n, d)) -> (n, N_d)`` mK.
-
-Adding one is a module and one line in :data:`EMULATORS`.
+``JAX_TRACEABLE``
+    whether its models are JAX functions (as for the simulators);
+``build(model_dir, settings, *, prior, train_set, validation_set, simulator, seed)``
+    make the emulator in the folder ``model_dir`` from its settings, the training and
+    validation sets (``theta`` in the sampled space (n, d), ``signals`` (n, N_d) in mK,
+    ``redshift`` (N_d,)), the full model and a seed; it writes ``emulator.json``
+    (:func:`~.metadata.write_metadata`) with its ``name`` and ``parameter_names``;
+``load(model_dir) -> model``
+    the emulator as a model like the simulators' (:mod:`posterior_recovery.simulators`);
+``exact_kl(model_dir, noise_mK, data) -> float`` (optional)
+    the exact D_KL(P_full || P_emulator) where it is known: the ground truth that the
+    validation table sets beside every estimate.
 """
 
 from __future__ import annotations
 
-import importlib
-import json
 from pathlib import Path
 
 import numpy as np
 
-METADATA = "emulator.json"
-EMULATORS = {
-    "globalemu": "posterior_recovery.emulators.globalemu",
-    "perturbed": "posterior_recovery.emulators.perturbed",
-}
+from ..backends import Registry
+from . import globalemu, perturbed
+from .metadata import METADATA, read_metadata, write_metadata
 
+EMULATORS = Registry("emulator", [globalemu, perturbed])
 
-def _backend(name: str):
-    if name not in EMULATORS:
-        raise ValueError(f"emulator.name: unknown emulator {name!r}; known: {sorted(EMULATORS)}")
-    return importlib.import_module(EMULATORS[name])
-
-
-def write_metadata(model_dir, name: str, parameter_names, **extra) -> None:
-    metadata = {"name": name, "parameter_names": list(parameter_names), **extra}
-    (Path(model_dir) / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
-
-
-def read_metadata(model_dir) -> dict:
-    metadata = json.loads((Path(model_dir) / METADATA).read_text())
-    # Emulators trained before there was a choice of backend are globalemu networks;
-    # they stay usable without retraining.
-    metadata.setdefault("name", "globalemu")
-    return metadata
+__all__ = ["EMULATORS", "METADATA", "accuracy", "build", "exact_kl", "knows_exact_kl",
+           "load", "read_metadata", "write_metadata"]  # fmt: skip
 
 
 def build(model_dir, settings: dict, **inputs) -> None:
     """Make the emulator ``settings["name"]`` in ``model_dir`` (see the module docstring)."""
     Path(model_dir).mkdir(parents=True, exist_ok=True)
-    _backend(settings["name"]).build(model_dir, settings, **inputs)
+    EMULATORS.get(settings["name"]).build(model_dir, settings, **inputs)
 
 
 def load(model_dir):
-    """The emulator saved in ``model_dir``, by the name in its metadata."""
-    return _backend(read_metadata(model_dir)["name"]).load(model_dir)
+    """Return the emulator saved in ``model_dir``, by the name in its metadata."""
+    return EMULATORS.get(read_metadata(model_dir)["name"]).load(model_dir)
+
+
+def knows_exact_kl(name: str) -> bool:
+    """Whether the emulator backend ``name`` knows the exact D_KL."""
+    return hasattr(EMULATORS.get(name), "exact_kl")
+
+
+def exact_kl(model_dir, noise_mK: float, data) -> float | None:
+    """Return the exact D_KL(P_full || P_emulator) in nats, or None where it is not known.
+
+    Parameters
+    ----------
+    model_dir : path
+        The emulator's folder.
+    noise_mK : float
+        White-noise standard deviation of the data, mK.
+    data : array, shape (N_d,)
+        The mock data, mK.
+    """
+    backend = EMULATORS.get(read_metadata(model_dir)["name"])
+    if not hasattr(backend, "exact_kl"):
+        return None
+    return backend.exact_kl(model_dir, noise_mK, data)
 
 
 def accuracy(emulated, true) -> dict:
     """Test-set accuracy of emulated signals against the simulator's, both (n, N_d) mK.
 
-    Returns per-signal RMSE (n,), the mean and 95th-percentile absolute error against
-    redshift (N_d,), and the summary numbers of ``accuracy.json``.
+    Returns
+    -------
+    dict
+        Per-signal RMSE (n,), the mean and 95th-percentile absolute error against
+        redshift (N_d,), and under ``summary`` the numbers of ``accuracy.json``.
     """
     error = np.abs(np.asarray(emulated) - np.asarray(true))
     rmse = np.sqrt(np.mean(error**2, axis=1))

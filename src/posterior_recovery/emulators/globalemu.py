@@ -18,15 +18,41 @@ import os
 import shutil
 from pathlib import Path
 
-import h5py
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 from ..kappa_hh import write_kappa_table
-from . import read_metadata, write_metadata
+from .metadata import read_metadata, write_metadata
 
 log = logging.getLogger(__name__)
+
+NAME = "globalemu"
+SETTINGS = {
+    "layer_sizes": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 1},
+                    "description": "hidden layer widths"},
+    "activation": {"type": "string", "description": "activation of the hidden layers"},
+    "learning_rate": {"type": "number", "exclusiveMinimum": 0},
+    "epochs": {"type": "integer", "minimum": 1},
+    "batch_size": {"type": "integer", "minimum": 1},
+    "early_stop": {"type": "boolean"},
+    "afb": {"type": "boolean", "description": "subtract the astrophysics-free baseline"},
+    "resampling": {"type": "boolean", "description": "resample redshifts where signals vary most"},
+    "std_division": {"type": "boolean"},
+    "log_parameters": {"type": "boolean",
+                       "description": "globalemu sees log10 of the log-uniform parameters"},
+}  # fmt: skip
+JAX_TRACEABLE = True
+
+
+def check(config: dict) -> list[str]:
+    """Globalemu's early stopping needs enough epochs to wait for an improvement."""
+    settings = config["emulator"]
+    if settings["early_stop"] and settings["epochs"] < 50:
+        return [
+            "emulator.early_stop: globalemu waits 2% of emulator.epochs for an improvement, "
+            f"which is no epoch at all for epochs = {settings['epochs']}; use epochs >= 50 "
+            "or early_stop: false"
+        ]
+    return []
 
 
 @contextlib.contextmanager
@@ -92,7 +118,7 @@ def train(model_dir, train_set, validation_set, parameter_names, log_columns, se
         for copy in ("train_dataset.csv", "train_data.txt", "train_label.txt",
                      "test_data.txt", "test_label.txt"):  # fmt: skip
             Path(copy).unlink(missing_ok=True)
-        write_metadata(".", "globalemu", parameter_names, log_columns=list(log_columns))
+        write_metadata(".", NAME, parameter_names, log_columns=list(log_columns))
 
 
 def build(model_dir, settings, *, prior, train_set, validation_set, seed, **_):
@@ -114,6 +140,8 @@ def build(model_dir, settings, *, prior, train_set, validation_set, seed, **_):
 
 
 def _activation(name: str):
+    from .._jax import jax, jnp
+
     function = getattr(jnp, name, None) or getattr(jax.nn, name, None)
     if function is None:
         raise ValueError(f"emulator.activation: {name!r} has no JAX equivalent")
@@ -129,10 +157,14 @@ class JaxEmulator:
     label standard deviation and the AFB added back. Computes in float64.
     """
 
-    jax_traceable = True
+    jax_traceable = JAX_TRACEABLE
 
     def __init__(self, model_dir):
         import pickle  # globalemu's own settings file is a pickle; read-only here
+
+        import h5py
+
+        from .._jax import jax, jnp
 
         model_dir = Path(model_dir)
         metadata = read_metadata(model_dir)
@@ -178,8 +210,11 @@ class JaxEmulator:
 
     def __call__(self, physical):
         """Signals in mK, shape (n, N_d), for physical parameters of shape (n, d)."""
+        from .._jax import jnp
+
         return self._forward(jnp.atleast_2d(jnp.asarray(physical, dtype=float)))
 
 
 def load(model_dir) -> JaxEmulator:
+    """Return the trained network in ``model_dir`` as a batched JAX model."""
     return JaxEmulator(model_dir)

@@ -1,11 +1,12 @@
 """The ``perturbed`` emulator: the linear simulator with a known error.
 
 For the full model M theta + m (the ``linear`` simulator) it is
-(M + E) theta + m + eps, with E (N_d, d) and eps (N_d,) drawn from the config seed with
-entries N(0, error_matrix_mK^2) and N(0, error_offset_mK^2). Both posteriors are then
-Gaussian and D_KL between them is :func:`posterior_recovery.divergence.linearised_kl`
-(M, E, eps, sigma^2, D - m) exactly, up to the prior box's truncation: the ground truth
-for the workflow's D_KL estimators. ``linear_model.npz`` keeps M, m, E and eps.
+(M + E) theta + m + eps, with E (N_d, d) and eps (N_d,) drawn from the emulator seed
+with entries N(0, error_matrix_mK^2) and N(0, error_offset_mK^2). Both posteriors are
+then Gaussian and D_KL between them is
+:func:`posterior_recovery.divergence.linearised_kl` (M, E, eps, sigma^2, D - m) exactly,
+up to the prior box's truncation: the ground truth for the workflow's D_KL estimators.
+``linear_model.npz`` keeps M, m, E and eps.
 """
 
 from __future__ import annotations
@@ -16,9 +17,34 @@ import numpy as np
 
 from ..divergence import linearised_kl
 from ..simulators.linear import LinearModel
-from . import read_metadata, write_metadata
+from .metadata import read_metadata, write_metadata
 
+NAME = "perturbed"
+SETTINGS = {
+    "error_matrix_mK": {"type": "number", "minimum": 0,
+                        "description": "standard deviation of the entries of E (mK per unit)"},
+    "error_offset_mK": {"type": "number", "minimum": 0,
+                        "description": "standard deviation of the entries of eps (mK)"},
+}  # fmt: skip
+JAX_TRACEABLE = True
 MODEL_FILE = "linear_model.npz"
+
+
+def check(config: dict) -> list[str]:
+    """Check what the exact D_KL needs: the linear simulator and uniform priors."""
+    errors = []
+    if config["simulator"]["name"] != "linear":
+        errors.append(
+            "emulator.name: the perturbed emulator perturbs the linear simulator; "
+            f"set simulator.name: linear (got {config['simulator']['name']!r})"
+        )
+    log_uniform = [p["name"] for p in config["parameters"] if p["prior"] == "log-uniform"]
+    if log_uniform:
+        errors.append(
+            f"parameters: {log_uniform} are log-uniform; the perturbed emulator's exact "
+            "D_KL holds for a model linear in the sampled parameters: use uniform priors"
+        )
+    return errors
 
 
 def build(model_dir, settings, *, prior, simulator, seed, **_):
@@ -35,7 +61,7 @@ def build(model_dir, settings, *, prior, simulator, seed, **_):
         error_matrix=settings["error_matrix_mK"] * rng.normal(size=design.shape),
         error_offset=settings["error_offset_mK"] * rng.normal(size=simulator.offset.shape),
     )
-    write_metadata(model_dir, "perturbed", prior.names)
+    write_metadata(model_dir, NAME, prior.names)
 
 
 def load_parts(model_dir) -> dict[str, np.ndarray]:
@@ -45,6 +71,7 @@ def load_parts(model_dir) -> dict[str, np.ndarray]:
 
 
 def load(model_dir) -> LinearModel:
+    """Return the perturbed model (M + E) theta + m + eps saved in ``model_dir``."""
     parts = load_parts(model_dir)
     return LinearModel(
         parts["redshift"],
@@ -54,14 +81,23 @@ def load(model_dir) -> LinearModel:
     )
 
 
-def exact_kl(model_dir, noise_sigma_mK, data) -> float:
-    """The exact D_KL(P_full || P_emulator) in nats for white noise ``noise_sigma_mK``
-    and ``data`` (N_d,) in mK, flat prior: the ground truth of the validation."""
+def exact_kl(model_dir, noise_mK: float, data) -> float:
+    """Return the exact D_KL(P_full || P_emulator) in nats: white noise, flat prior.
+
+    Parameters
+    ----------
+    model_dir : path
+        The emulator's folder.
+    noise_mK : float
+        White-noise standard deviation, mK.
+    data : array, shape (N_d,)
+        The mock data, mK.
+    """
     parts = load_parts(model_dir)
     return linearised_kl(
         parts["design_matrix"],
         parts["error_matrix"],
         parts["error_offset"],
-        float(noise_sigma_mK) ** 2,
+        float(noise_mK) ** 2,
         np.asarray(data) - parts["offset"],
     )

@@ -1,31 +1,76 @@
-"""Nested samplers, chosen by name from the config (``sampler.name``).
+"""Nested samplers, chosen by name (``sampler.name``).
 
-A sampler is a function ``run(likelihood, prior, settings, seed, output_dir) ->
-(samples, stats)``:
+A sampler is a backend (:mod:`posterior_recovery.backends`) whose settings sit beside
+``name`` in the config's ``sampler`` section, and which also defines
 
-- ``likelihood``: a :class:`~posterior_recovery.likelihood.GaussianLikelihood` over the
-  sampled space (uniform prior box ``prior.lower`` .. ``prior.upper``);
-- ``settings``: the config's ``sampler`` section;
-- ``output_dir``: a folder of the run's own, for the sampler's files (PolyChord's resume
-  file); a sampler that keeps its state in memory ignores it;
-- ``samples``: ``anesthetic.NestedSamples`` with the parameter columns, ``logL`` and
-  ``logL_birth``;
-- ``stats``: a dict with at least ``n_likelihood_calls`` and ``wall_time_s``.
-
-Adding a sampler is one module with such a ``run`` and one line in :data:`SAMPLERS`.
-A sampler that spreads one run over MPI ranks also joins :data:`MPI_SAMPLERS`; the
-workflow then gives its job ``sampler.mpi_tasks`` tasks and launches it through
-Snakemake's ``mpi`` resource.
+``JAX_ONLY``
+    whether it needs a JAX-traceable log-likelihood (it compiles and vectorises it);
+``MPI``
+    whether one run can spread over ``sampler.mpi_tasks`` MPI processes (the workflow
+    then launches its job through Snakemake's ``mpi`` resource);
+``run(log_likelihood, lower, upper, *, seed, output_dir, **settings)``
+    nested sampling of ``log_likelihood``, a function of one sampled-space point
+    (d,) -> log L, under the uniform prior on the box ``lower`` .. ``upper`` (d,), with
+    its settings as keywords. ``output_dir`` is a folder of the run's own for the
+    sampler's files (a resume file); a sampler that keeps its state in memory ignores
+    it. Returns the :class:`~.dead_points.DeadPoints` and a stats dict with at least
+    ``n_likelihood_calls``, ``n_live`` and ``wall_time_s``; an MPI rank other than 0
+    returns (None, None).
 """
 
+from __future__ import annotations
+
+from ..backends import Registry
 from . import nss, polychord
+from .dead_points import DeadPoints, nested_samples
 
-SAMPLERS = {"nss": nss.run, "polychord": polychord.run}
 
-# Samplers that may run with sampler.mpi_tasks > 1. nss (blackjax) vectorises over the
-# live points in one process instead.
-MPI_SAMPLERS = frozenset({"polychord"})
+def mpi_tasks(config: dict) -> int:
+    """MPI processes per sampling run (``sampler.mpi_tasks``, 1 if not given)."""
+    return config["sampler"].get("mpi_tasks", 1)
 
-# Samplers whose library is not on the package registry: name -> a check that returns
-# why it cannot run here, with the install command, or None.
-OPTIONAL = {"polychord": polychord.missing}
+
+def _mpi_errors(config: dict, backend) -> list[str]:
+    if mpi_tasks(config) > 1 and not backend.MPI:
+        mpi_samplers = [name for name in SAMPLERS.names if SAMPLERS.get(name).MPI]
+        return [
+            f"sampler.mpi_tasks: sampler {backend.NAME!r} runs in one process; set "
+            f"mpi_tasks: 1 or use an MPI sampler ({mpi_samplers})"
+        ]
+    return []
+
+
+SAMPLERS = Registry("sampler", [nss, polychord], check=_mpi_errors)
+
+__all__ = ["SAMPLERS", "DeadPoints", "mpi_tasks", "nested_samples", "sample"]
+
+
+def sample(likelihood, prior, settings: dict, seed: int, output_dir=None):
+    """Nested sampling of a likelihood over a prior with the configured sampler.
+
+    Parameters
+    ----------
+    likelihood : GaussianLikelihood
+        Its :meth:`~posterior_recovery.likelihood.GaussianLikelihood.single` is sampled.
+    prior : Prior
+        The prior box of the sampled space.
+    settings : dict
+        The config's ``sampler`` section.
+    seed : int
+        The run's seed.
+    output_dir : path, optional
+        A folder of the run's own for the sampler's files.
+
+    Returns
+    -------
+    anesthetic.NestedSamples or None, dict or None
+        The run and its statistics; (None, None) on MPI ranks other than 0.
+    """
+    backend = SAMPLERS.get(settings["name"])
+    dead, stats = backend.run(
+        likelihood.single, prior.lower, prior.upper, seed=seed, output_dir=output_dir,
+        **SAMPLERS.settings(settings),
+    )  # fmt: skip
+    if dead is None:
+        return None, None
+    return nested_samples(dead, prior), stats

@@ -1,9 +1,7 @@
 """blackjax's nested slice sampling (``blackjax.nss``) over a uniform prior box.
 
-The sampler works in the unit hypercube; points map linearly to the sampled space.
-Settings (config ``sampler``): ``live_points_per_dim``, ``inner_steps_per_dim``,
-``delete_fraction`` (live points replaced per iteration) and ``precision_criterion``
-(stop when the live points hold less than this fraction of the evidence).
+The sampler works in the unit hypercube; points map linearly to the box. It vectorises
+over the live points in one process, and needs a JAX-traceable log-likelihood.
 """
 
 from __future__ import annotations
@@ -11,29 +9,75 @@ from __future__ import annotations
 import logging
 import time
 
-import blackjax
-import jax
-import jax.numpy as jnp
 import numpy as np
-from anesthetic import NestedSamples
+
+from .dead_points import DeadPoints
 
 log = logging.getLogger(__name__)
 
+NAME = "nss"
+SETTINGS = {
+    "live_points_per_dim": {"type": "integer", "minimum": 1},
+    "inner_steps_per_dim": {"type": "integer", "minimum": 1,
+                            "description": "slice steps per replaced point, per dimension"},
+    "delete_fraction": {"type": "number", "exclusiveMinimum": 0, "maximum": 1,
+                        "description": "live points replaced per iteration"},
+    "precision_criterion": {"type": "number", "exclusiveMinimum": 0,
+                            "description": "stop when the live points hold less of Z than this"},
+}  # fmt: skip
+JAX_ONLY = True
+MPI = False
+
 
 def run(
-    likelihood, prior, settings: dict, seed: int, output_dir=None, max_iterations: int = 1_000_000
+    log_likelihood,
+    lower,
+    upper,
+    *,
+    seed: int,
+    output_dir=None,
+    live_points_per_dim: int,
+    inner_steps_per_dim: int,
+    delete_fraction: float,
+    precision_criterion: float,
+    max_iterations: int = 1_000_000,
 ):
-    """Nested sampling of ``likelihood`` (JAX-traceable) in ``prior``'s box.
+    """Nested sampling of ``log_likelihood`` in the box [lower, upper].
 
-    Returns (anesthetic NestedSamples, stats dict). Deterministic given ``seed``. The
-    run lives in memory: ``output_dir`` is not used.
+    Parameters
+    ----------
+    log_likelihood : callable
+        JAX-traceable log L of one point, shape (d,) -> scalar.
+    lower, upper : array, shape (d,)
+        The prior box.
+    seed : int
+        The run is deterministic given it.
+    output_dir : path, optional
+        Not used: the run lives in memory.
+    live_points_per_dim, inner_steps_per_dim : int
+        Live points and slice-sampling steps per replaced point, per dimension.
+    delete_fraction : float
+        Live points replaced per iteration.
+    precision_criterion : float
+        Stop when the live points hold less than this fraction of the evidence.
+    max_iterations : int, optional
+        A safety stop.
+
+    Returns
+    -------
+    DeadPoints, dict
+        The dead points and the run's statistics (``n_likelihood_calls``,
+        ``n_iterations``, ``n_live``, ``wall_time_s``).
     """
-    if not likelihood.jax_traceable:
-        raise ValueError("sampler.name: nss needs a JAX-traceable model (simulator or emulator)")
-    d = prior.ndim
-    n_live = settings["live_points_per_dim"] * d
-    n_delete = max(1, int(round(settings["delete_fraction"] * n_live)))
-    lower, width = jnp.asarray(prior.lower), jnp.asarray(prior.upper - prior.lower)
+    import blackjax
+
+    from .._jax import jax, jnp
+
+    d = len(lower)
+    n_live = live_points_per_dim * d
+    n_delete = max(1, int(round(delete_fraction * n_live)))
+    lower_np, upper_np = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    origin, width = jnp.asarray(lower_np), jnp.asarray(upper_np - lower_np)
 
     def inside(u):
         return jnp.all((u >= 0.0) & (u <= 1.0))
@@ -41,23 +85,23 @@ def run(
     def log_prior(u):
         return jnp.where(inside(u), 0.0, -jnp.inf)
 
-    def log_likelihood(u):
+    def log_likelihood_in_cube(u):
         # Candidates outside the box are evaluated (masked) under vmap: clip them, so the
         # model only ever sees parameters inside its prior.
-        log_l = likelihood.single(lower + jnp.clip(u, 0.0, 1.0) * width)
+        log_l = log_likelihood(origin + jnp.clip(u, 0.0, 1.0) * width)
         return jnp.where(inside(u), log_l, -jnp.inf)
 
     algorithm = blackjax.nss(
         logprior_fn=log_prior,
-        loglikelihood_fn=log_likelihood,
-        num_inner_steps=settings["inner_steps_per_dim"] * d,
+        loglikelihood_fn=log_likelihood_in_cube,
+        num_inner_steps=inner_steps_per_dim * d,
         num_delete=n_delete,
     )
     key, init_key = jax.random.split(jax.random.PRNGKey(seed))
     start = time.perf_counter()
     state = algorithm.init(jax.random.uniform(init_key, (n_live, d), dtype=float))
     step = jax.jit(algorithm.step)
-    log_tolerance = np.log(settings["precision_criterion"])
+    log_tolerance = np.log(precision_criterion)
     dead, n_calls = [], n_live
     for iteration in range(1, max_iterations + 1):
         if state.integrator.logZ_live - state.integrator.logZ < log_tolerance:
@@ -79,16 +123,11 @@ def run(
     wall_time = time.perf_counter() - start
 
     particles = blackjax.ns.utils.finalise(state, dead).particles
-    theta = np.asarray(prior.from_unit_cube(np.asarray(particles.position)))
-    logL = np.asarray(particles.loglikelihood)
     logL_birth = np.asarray(particles.loglikelihood_birth)
-    samples = NestedSamples(
-        data=theta,
-        columns=list(prior.names),
-        logL=logL,
+    points = DeadPoints(
+        theta=lower_np + (upper_np - lower_np) * np.asarray(particles.position),
+        logL=np.asarray(particles.loglikelihood),
         logL_birth=np.where(np.isnan(logL_birth), -np.inf, logL_birth),  # initial points
-        labels=prior.labels,
-        logzero=-np.inf,
     )
     stats = {
         "n_likelihood_calls": n_calls,
@@ -97,4 +136,4 @@ def run(
         "wall_time_s": wall_time,
     }
     log.info("converged: %d calls in %.1f s", n_calls, wall_time)
-    return samples, stats
+    return points, stats

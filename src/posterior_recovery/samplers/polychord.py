@@ -1,11 +1,11 @@
 """PolyChord (pypolychord, from PolyChordLite), the paper's sampler, over the prior box.
 
-Settings (config ``sampler``): ``live_points_per_dim`` (the paper: 25), ``num_repeats``
-(slice-sampling repeats per new point; the paper: 40), ``precision_criterion`` (1e-3),
-``do_clustering`` (true) and ``mpi_tasks``. PolyChord writes its files, including the
-resume file, to ``output_dir``; a rerun after an interruption continues from there (the
-workflow names that folder by a digest of the run's inputs, so a changed run starts
-afresh).
+Settings: ``live_points_per_dim`` (the paper: 25), ``num_repeats`` (slice-sampling
+repeats per new point; the paper: 40), ``precision_criterion`` (1e-3) and
+``do_clustering`` (true); ``sampler.mpi_tasks`` spreads a run over MPI ranks. PolyChord
+writes its files, including the resume file, to ``output_dir``; a rerun after an
+interruption continues from there (the workflow names that folder by a digest of the
+run's inputs, so a changed run starts afresh).
 
 pypolychord is not on the package registry: it is imported only when this sampler runs,
 and the config check names the install command when it is missing (:data:`INSTALL`).
@@ -25,10 +25,21 @@ import time
 from pathlib import Path
 
 import numpy as np
-from anesthetic import NestedSamples
+
+from .dead_points import DeadPoints
 
 log = logging.getLogger(__name__)
 
+NAME = "polychord"
+SETTINGS = {
+    "live_points_per_dim": {"type": "integer", "minimum": 1},
+    "num_repeats": {"type": "integer", "minimum": 1,
+                    "description": "slice-sampling repeats per new point"},
+    "precision_criterion": {"type": "number", "exclusiveMinimum": 0},
+    "do_clustering": {"type": "boolean"},
+}  # fmt: skip
+JAX_ONLY = False
+MPI = True
 FILE_ROOT = "polychord"
 INSTALL = (
     "pypolychord is not on the package registry; build it from PolyChordLite "
@@ -38,28 +49,56 @@ INSTALL = (
 )
 
 
-def missing() -> str | None:
+def available(settings: dict) -> str | None:
     """Why this sampler cannot run here (with the fix), or None if it can."""
     if importlib.util.find_spec("pypolychord") is None:
         return f"sampler.name: polychord needs pypolychord, which is not installed; {INSTALL}"
     return None
 
 
-def run(likelihood, prior, settings: dict, seed: int, output_dir: str | Path):
-    """Nested sampling of ``likelihood`` (any model, one point per call) in ``prior``'s box.
+def run(
+    log_likelihood,
+    lower,
+    upper,
+    *,
+    seed: int,
+    output_dir,
+    live_points_per_dim: int,
+    num_repeats: int,
+    precision_criterion: float,
+    do_clustering: bool,
+):
+    """Nested sampling of ``log_likelihood`` (any model, one point per call) in a box.
 
-    Returns (anesthetic NestedSamples, stats dict) on rank 0, and (None, None) on the
-    other MPI ranks.
+    Parameters
+    ----------
+    log_likelihood : callable
+        log L of one point, shape (d,) -> a number.
+    lower, upper : array, shape (d,)
+        The prior box.
+    seed : int
+        PolyChord's seed (taken modulo 2^31).
+    output_dir : path
+        PolyChord's files, including its resume file.
+    live_points_per_dim, num_repeats, precision_criterion, do_clustering
+        PolyChord's settings (see the module docstring).
+
+    Returns
+    -------
+    DeadPoints, dict
+        On MPI rank 0; (None, None) on the other ranks.
     """
     import pypolychord
 
-    d = prior.ndim
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    d = len(lower)
+    names = [f"x{i}" for i in range(d)]
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
 
-    def log_likelihood(theta):
+    def polychord_log_likelihood(theta):
         try:
-            return float(likelihood(np.asarray(theta)[None, :])[0]), []
+            return float(log_likelihood(np.asarray(theta))), []
         except Exception:
             # Under MPI an exception on a worker rank leaves the others waiting for ever.
             log.exception("the likelihood failed at %s; stopping the run", theta)
@@ -68,15 +107,15 @@ def run(likelihood, prior, settings: dict, seed: int, output_dir: str | Path):
 
     start = time.perf_counter()
     chains = pypolychord.run(
-        log_likelihood,
+        polychord_log_likelihood,
         d,
         nDerived=0,
-        prior=lambda u: prior.from_unit_cube(np.asarray(u)),
-        paramnames=[(name, name) for name in prior.names],
-        nlive=settings["live_points_per_dim"] * d,
-        num_repeats=settings["num_repeats"],
-        precision_criterion=settings["precision_criterion"],
-        do_clustering=settings["do_clustering"],
+        prior=lambda u: lower + (upper - lower) * np.asarray(u),
+        paramnames=[(name, name) for name in names],
+        nlive=live_points_per_dim * d,
+        num_repeats=num_repeats,
+        precision_criterion=precision_criterion,
+        do_clustering=do_clustering,
         seed=seed % 2**31,
         base_dir=str(output_dir),
         file_root=FILE_ROOT,
@@ -87,24 +126,21 @@ def run(likelihood, prior, settings: dict, seed: int, output_dir: str | Path):
     wall_time = time.perf_counter() - start
     if mpi_rank() != 0:  # every rank gets the samples; rank 0 alone returns them
         return None, None
-    samples = NestedSamples(
-        data=chains[list(prior.names)].to_numpy(),
-        columns=list(prior.names),
+    points = DeadPoints(
+        theta=chains[names].to_numpy(),
         logL=chains["logL"].to_numpy(),
         logL_birth=chains["logL_birth"].to_numpy(),
-        labels=prior.labels,
-        logzero=-np.inf,
     )
     run_stats = read_stats(output_dir / f"{FILE_ROOT}.stats")
     stats = {
         "n_likelihood_calls": run_stats["nlike"],
-        "n_live": settings["live_points_per_dim"] * d,
+        "n_live": live_points_per_dim * d,
         "wall_time_s": wall_time,
         "polychord_log_evidence": run_stats["log_evidence"],
         "polychord_log_evidence_err": run_stats["log_evidence_err"],
     }
     log.info("converged: %d calls in %.1f s", stats["n_likelihood_calls"], wall_time)
-    return samples, stats
+    return points, stats
 
 
 def abort_mpi_run():
@@ -118,7 +154,7 @@ def abort_mpi_run():
 
 
 def mpi_rank() -> int:
-    """This process's MPI rank: mpi4py's, else the launcher's (Open MPI, MPICH), else 0."""
+    """Return this process's MPI rank: mpi4py's, else the launcher's (Open MPI, MPICH), else 0."""
     try:
         from mpi4py import MPI
     except ImportError:

@@ -1,72 +1,67 @@
-"""Full models of the global 21-cm signal, chosen by name from the config.
+"""Full models of the global 21-cm signal, chosen by name (``simulator.name``).
 
-A simulator is an object with
+A simulator is a backend (:mod:`posterior_recovery.backends`) whose settings are the
+config's ``simulator.options``, and which also defines
 
-- ``redshift``: the data grid, shape (N_d,), ascending;
-- ``parameter_names``: the physical parameters it is called with, in column order;
-- ``__call__(physical)``: signals in mK, shape (n, N_d), for physical parameter values
-  of shape (n, d). JAX-traceable simulators set ``jax_traceable = True`` so that the
-  likelihood can ``jit``/``vmap`` through them (and the linearisation can differentiate
-  them).
+``PARAMETERS``
+    name -> default value (physical units) of every parameter it can vary;
+``JAX_TRACEABLE``
+    whether its models are JAX functions, through which samplers ``jit`` and ``vmap``
+    and the linearisation differentiates;
+``make(redshift, parameter_names, **options) -> model``
+    the full model on the ascending redshift grid (N_d,), varying ``parameter_names``.
 
-Adding a simulator is one module defining a class with a ``known_parameters`` mapping
-(name -> default), constructed as ``cls(redshift, parameter_names, **options)`` with the
-config's ``simulator.options``, and one line in :data:`SIMULATORS`. A class may add a
-static ``option_errors(options) -> list[str]`` for checks before any job starts.
+A model, here and for the emulators, has ``redshift``, ``parameter_names``,
+``jax_traceable`` and ``__call__(physical)``: signals in mK, shape (n, N_d), for
+physical parameter values of shape (n, d) with the columns in ``parameter_names`` order.
 """
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
-from .ares import Ares
-from .gaussian import GaussianTrough
-from .hyprfine import Hyprfine
-from .linear import Linear
+from ..backends import Registry, schema_errors, settings_schema
+from . import ares, gaussian, hyprfine, linear
 
-SIMULATORS = {"ares": Ares, "gaussian": GaussianTrough, "hyprfine": Hyprfine, "linear": Linear}
+
+def _parameter_errors(config: dict, backend) -> list[str]:
+    names = [p["name"] for p in config["parameters"]]
+    unknown = [name for name in names if name not in backend.PARAMETERS]
+    if not unknown:
+        return []
+    return [
+        f"parameters: {unknown} are not parameters of the {backend.NAME!r} simulator; "
+        f"it knows {sorted(backend.PARAMETERS)}"
+    ]
+
+
+SIMULATORS = Registry(
+    "simulator", [ares, gaussian, hyprfine, linear], settings_key="options",
+    check=_parameter_errors,
+)  # fmt: skip
 
 
 def redshift_grid(grid: dict) -> np.ndarray:
-    """The data grid from the config's ``simulator.redshift`` {min, max, step}."""
+    """Return the data grid (N_d,) from the config's ``simulator.redshift`` {min, max, step}."""
     n = int(round((grid["max"] - grid["min"]) / grid["step"])) + 1
     return np.round(grid["min"] + grid["step"] * np.arange(n), 10)
 
 
-def configuration_errors(name: str, parameter_names, options=None) -> list[str]:
-    """What is wrong with a simulator's name, parameter names and options: messages
-    naming the config key, empty if nothing."""
-    if name not in SIMULATORS:
-        return [f"simulator.name: unknown simulator {name!r}; choose one of {sorted(SIMULATORS)}"]
-    cls, errors = SIMULATORS[name], []
-    unknown = [p for p in parameter_names if p not in cls.known_parameters]
-    if unknown:
-        errors.append(
-            f"parameters: {unknown} are not parameters of the {name!r} simulator; "
-            f"it knows {sorted(cls.known_parameters)}"
-        )
-    accepted = list(inspect.signature(cls.__init__).parameters)[3:]
-    unexpected = [key for key in options or {} if key not in accepted]
-    if unexpected:
-        errors.append(
-            f"simulator.options: the {name!r} simulator has no option(s) {unexpected}; "
-            f"it takes {accepted or 'none'}"
-        )
-    elif hasattr(cls, "option_errors"):  # checks of its options that need no backend
-        errors += cls.option_errors(options or {})
-    return errors
-
-
 def make_simulator(name: str, redshift: np.ndarray, parameter_names, options=None):
-    """Instantiate the simulator registered as ``name`` with ``options`` (a mapping).
+    """Return the simulator registered as ``name`` with ``options`` (a mapping).
 
-    Raises ValueError naming the cause when the name, a parameter name or an option is
-    unknown to it.
+    Raises
+    ------
+    ValueError
+        Naming the config key, when the name, a parameter name or an option is unknown
+        to it.
     """
-    errors = configuration_errors(name, parameter_names, options)
+    backend = SIMULATORS.get(name)
+    config = {"parameters": [{"name": p} for p in parameter_names]}
+    errors = _parameter_errors(config, backend) + schema_errors(
+        options or {}, settings_schema(backend.SETTINGS), prefix=("simulator", "options")
+    )
     if errors:
         raise ValueError("; ".join(errors))
-    cls = SIMULATORS[name]
-    return cls(np.asarray(redshift, dtype=float), tuple(parameter_names), **(options or {}))
+    settings = SIMULATORS.settings({"name": name, "options": options})
+    return backend.make(np.asarray(redshift, dtype=float), tuple(parameter_names), **settings)

@@ -56,6 +56,29 @@ ARES_KEYS = {
     "gamma_hi": "pq_func_par3[0]{0}",
 }
 
+NAME = "ares"
+PARAMETERS = {
+    "c_X": 2e39,
+    "f_esc": 0.2,
+    "T_min": 1e4,
+    "log_N_HI": 21.0,
+    "f_star_0": 0.05,
+    "M_p": 2.8e11,
+    "gamma_lo": 0.49,
+    "gamma_hi": -0.61,
+}
+SETTINGS = {
+    "python": {"type": ["string", "null"], "default": None,
+               "description": "ARES's interpreter (its own environment; required)"},
+    "bundle": {"type": ["string", "null"], "default": "mirocha2017:base",
+               "description": "ARES parameter bundle, null for none"},
+    "settings": {"type": "object", "default": {},
+                 "description": "further ARES parameters, fixed"},
+    "keys": {"type": "object", "additionalProperties": {"type": "string"}, "default": {},
+             "description": "name -> ARES key for parameters whose key differs from ARES_KEYS"},
+}  # fmt: skip
+JAX_TRACEABLE = False
+
 INSTALL = (
     "install ARES in its own environment as the README's 'The paper's setup' shows "
     "(python3.11 -m venv ares-venv; ares-venv/bin/pip install with numpy<2, scipy<1.12, "
@@ -66,8 +89,11 @@ INSTALL = (
 
 
 def interpolate_history(z_ares, dtb_ares, redshift: np.ndarray) -> np.ndarray:
-    """ARES's brightness temperature (high to low z, as ARES orders it) on ``redshift``
-    (ascending), mK; NaN where the history does not reach."""
+    """Interpolate ARES's brightness temperature onto ``redshift``.
+
+    ARES orders its history from high to low z; ``redshift`` is ascending. Returns mK,
+    NaN where the history does not reach.
+    """
     z_ares, dtb_ares = np.asarray(z_ares, dtype=float), np.asarray(dtb_ares, dtype=float)
     order = np.argsort(z_ares)
     return np.interp(redshift, z_ares[order], dtb_ares[order], left=np.nan, right=np.nan)
@@ -85,17 +111,7 @@ def _log_file():
 class Ares:
     """The global signal of ARES's ``Global21cm`` simulation on a redshift grid."""
 
-    known_parameters = {
-        "c_X": 2e39,
-        "f_esc": 0.2,
-        "T_min": 1e4,
-        "log_N_HI": 21.0,
-        "f_star_0": 0.05,
-        "M_p": 2.8e11,
-        "gamma_lo": 0.49,
-        "gamma_hi": -0.61,
-    }
-    jax_traceable = False
+    jax_traceable = JAX_TRACEABLE
 
     def __init__(
         self,
@@ -106,11 +122,25 @@ class Ares:
         settings: dict | None = None,
         keys: dict | None = None,
     ):
-        """``python``: ARES's interpreter; ``bundle``: ARES parameter bundle (null for
-        none); ``settings``: further ARES parameters, fixed; ``keys``: name -> ARES key
-        for parameters whose key differs from :data:`ARES_KEYS` (another bundle)."""
+        """Prepare a worker (started at the first call) in ARES's interpreter.
+
+        Parameters
+        ----------
+        redshift : array, shape (N_d,)
+            The data grid, ascending.
+        parameter_names : tuple of str
+            The varied parameters (:data:`ARES_KEYS` names).
+        python : str
+            ARES's interpreter.
+        bundle : str or None, optional
+            ARES parameter bundle (None for none).
+        settings : dict, optional
+            Further ARES parameters, fixed.
+        keys : dict, optional
+            Name -> ARES key for parameters whose key differs from :data:`ARES_KEYS`.
+        """
         if not python:
-            raise ValueError(self.option_errors({})[0])
+            raise ValueError(_missing_python())
         self.redshift = redshift
         self.parameter_names = parameter_names
         self.ares_keys = {**ARES_KEYS, **(keys or {})}
@@ -120,40 +150,6 @@ class Ares:
             json.dumps({"bundle": bundle, "settings": settings or {}}),
         ]
         self._worker = None
-
-    @staticmethod
-    def option_errors(options: dict) -> list[str]:
-        """The config must name ARES's interpreter."""
-        if not options.get("python"):
-            return [
-                "simulator.options.python: the 'ares' simulator runs ARES in its own "
-                f"interpreter, since ARES needs numpy < 2; {INSTALL}"
-            ]
-        return []
-
-    @staticmethod
-    def backend_errors(options: dict) -> list[str]:
-        """ARES imports in the named interpreter (takes a few seconds)."""
-        python = options.get("python")
-        if not (os.path.isfile(python) and os.access(python, os.X_OK)):
-            return [
-                f"simulator.options.python: {python!r} is not an executable file; the "
-                f"'ares' simulator needs ARES there: {INSTALL}"
-            ]
-        try:  # away from the run directory, where a clone named ares/ would shadow ARES
-            check = subprocess.run(
-                [python, "-c", "import ares.simulations"],
-                capture_output=True, text=True, timeout=300, cwd=tempfile.gettempdir(),
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
-            return [f"simulator.options.python: importing ARES in {python} took > 300 s"]
-        if check.returncode != 0:
-            last_line = (check.stderr.strip().splitlines() or ["no output"])[-1]
-            return [
-                f"simulator.options.python: ARES does not import in {python} ({last_line}); "
-                f"{INSTALL}"
-            ]
-        return []
 
     def ares_parameters(self, physical) -> list[dict]:
         """ARES keyword dicts for physical parameters of shape (n, d)."""
@@ -208,3 +204,43 @@ class Ares:
             else:
                 signals[i] = interpolate_history(result["z"], result["dTb"], self.redshift)
         return signals
+
+
+def _missing_python() -> str:
+    return (
+        "simulator.options.python: the 'ares' simulator runs ARES in its own "
+        f"interpreter, since ARES needs numpy < 2; {INSTALL}"
+    )
+
+
+def check(config: dict) -> list[str]:
+    """Check that the config names ARES's interpreter."""
+    return [] if (config["simulator"].get("options") or {}).get("python") else [_missing_python()]
+
+
+def available(settings: dict) -> str | None:
+    """Whether ARES imports in the named interpreter (takes a few seconds)."""
+    python = settings["python"]
+    if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+        return (
+            f"simulator.options.python: {python!r} is not an executable file; the "
+            f"'ares' simulator needs ARES there: {INSTALL}"
+        )
+    try:  # away from the run directory, where a clone named ares/ would shadow ARES
+        check_import = subprocess.run(
+            [python, "-c", "import ares.simulations"],
+            capture_output=True, text=True, timeout=300, cwd=tempfile.gettempdir(),
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"simulator.options.python: importing ARES in {python} took > 300 s"
+    if check_import.returncode != 0:
+        last_line = (check_import.stderr.strip().splitlines() or ["no output"])[-1]
+        return (
+            f"simulator.options.python: ARES does not import in {python} ({last_line}); {INSTALL}"
+        )
+    return None
+
+
+def make(redshift, parameter_names, **options) -> Ares:
+    """ARES's signal on ``redshift`` (N_d,) through a worker in ``options["python"]``."""
+    return Ares(redshift, parameter_names, **options)

@@ -1,5 +1,6 @@
-"""Runs ARES simulations for :mod:`posterior_recovery.simulators.ares`, in ARES's own
-interpreter (ARES needs numpy < 2; the workflow's environment has numpy 2).
+"""ARES simulations for :mod:`posterior_recovery.simulators.ares`, in ARES's interpreter.
+
+ARES needs numpy < 2; the workflow's environment has numpy 2.
 
 Started as ``<ares python> ares_worker.py '{"bundle": ..., "settings": {...}}'``: the
 base parameters are ARES's parameter bundle ``bundle`` (none if null) updated with
@@ -27,6 +28,7 @@ def _give_up(signum, frame):
 
 
 def main():
+    """Answer requests on stdin, one JSON line each, until stdin closes."""
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # ARES's prints, C-level too
     sys.stdout = sys.stderr

@@ -35,36 +35,35 @@ takes no step and the output is all NaN.
 
 from __future__ import annotations
 
-import jax
-import jax.numpy as jnp
 import numpy as np
+from hyprfine.parameters import astrophysics  # a NamedTuple: imports no JAX
 
 # Rest frequency of the 21-cm line [MHz], as hyprfine converts frequency to redshift.
 NU_21CM_MHZ = 1420.4
 
-
-def _astrophysics_defaults() -> dict[str, float]:
-    from hyprfine.parameters import astrophysics
-
-    return dict(astrophysics()._asdict())
+NAME = "hyprfine"
+PARAMETERS = dict(astrophysics()._asdict())  # hyprfine's own defaults
+SETTINGS = {}
+JAX_TRACEABLE = True
 
 
 class Hyprfine:
     """hyprfine's global signal on a redshift grid (JAX, batched with ``vmap``)."""
 
-    known_parameters = _astrophysics_defaults()
-    jax_traceable = True
+    jax_traceable = JAX_TRACEABLE
 
     def __init__(self, redshift: np.ndarray, parameter_names: tuple[str, ...]):
         from hyprfine.analytic.main import generate_signal
-        from hyprfine.parameters import astrophysics, cosmology
+        from hyprfine.parameters import cosmology
+
+        from .._jax import jax, jnp
 
         self.redshift = redshift
         self.parameter_names = parameter_names
         # hyprfine integrates in frequency and wants it ascending (redshift descending).
         frequency_mhz = jnp.asarray(NU_21CM_MHZ / (1.0 + redshift[::-1]))
         cosmo = cosmology()
-        defaults = {k: jnp.asarray(v, dtype=float) for k, v in self.known_parameters.items()}
+        defaults = {k: jnp.asarray(v, dtype=float) for k, v in PARAMETERS.items()}
 
         def one_signal(physical):
             # Every field a float64 array, so the traced types never change (no recompiles).
@@ -78,5 +77,12 @@ class Hyprfine:
 
     def __call__(self, physical):
         """Signals in mK, shape (n, N_d), for physical parameters of shape (n, d)."""
+        from .._jax import jnp
+
         physical = jnp.atleast_2d(jnp.asarray(physical, dtype=float))
         return self._signals_jit(physical)
+
+
+def make(redshift: np.ndarray, parameter_names: tuple[str, ...]) -> Hyprfine:
+    """Hyprfine's signal on ``redshift`` (N_d,), varying ``parameter_names``."""
+    return Hyprfine(redshift, parameter_names)

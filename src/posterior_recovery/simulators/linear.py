@@ -10,10 +10,18 @@ posterior well inside, both posteriors are Gaussian and D_KL(P_full || P_emulato
 
 from __future__ import annotations
 
-import jax.numpy as jnp
 import numpy as np
 
 N_PARAMETERS = 8
+NAME = "linear"
+PARAMETERS = {f"theta_{i}": 0.0 for i in range(1, N_PARAMETERS + 1)}
+SETTINGS = {
+    "design_seed": {"type": "integer", "minimum": 0, "default": 0,
+                    "description": "seed of the design matrix M and offset m"},
+    "design_scale_mK": {"type": "number", "exclusiveMinimum": 0, "default": 10.0,
+                        "description": "standard deviation of the entries of M and m (mK)"},
+}  # fmt: skip
+JAX_TRACEABLE = True
 
 
 class LinearModel:
@@ -23,7 +31,7 @@ class LinearModel:
     columns in the order of ``parameter_names``.
     """
 
-    jax_traceable = True
+    jax_traceable = JAX_TRACEABLE
 
     def __init__(self, redshift, parameter_names, design_matrix, offset):
         self.redshift = np.asarray(redshift, dtype=float)
@@ -33,20 +41,18 @@ class LinearModel:
 
     def __call__(self, physical):
         """Signals in mK, shape (n, N_d), for parameters of shape (n, d)."""
+        from .._jax import jnp
+
         physical = jnp.atleast_2d(jnp.asarray(physical, dtype=float))
         return physical @ self.design_matrix.T + self.offset
 
 
-class Linear(LinearModel):
-    """The ``linear`` simulator: a LinearModel with a design drawn from a seed."""
-
-    known_parameters = {f"theta_{i}": 0.0 for i in range(1, N_PARAMETERS + 1)}
-
-    def __init__(self, redshift, parameter_names, design_seed=0, design_scale_mK=10.0):
-        rng = np.random.default_rng(design_seed)
-        # All eight columns drawn whichever are varied, so a column does not change
-        # when another parameter is added to or removed from the config.
-        design = design_scale_mK * rng.normal(size=(np.size(redshift), N_PARAMETERS))
-        offset = design_scale_mK * rng.normal(size=np.size(redshift))
-        columns = [list(self.known_parameters).index(name) for name in parameter_names]
-        super().__init__(redshift, parameter_names, design[:, columns], offset)
+def make(redshift, parameter_names, design_seed=0, design_scale_mK=10.0) -> LinearModel:
+    """Return the linear model on ``redshift`` with a design drawn from ``design_seed``."""
+    rng = np.random.default_rng(design_seed)
+    # All eight columns drawn whichever are varied, so a column does not change
+    # when another parameter is added to or removed from the config.
+    design = design_scale_mK * rng.normal(size=(np.size(redshift), N_PARAMETERS))
+    offset = design_scale_mK * rng.normal(size=np.size(redshift))
+    columns = [list(PARAMETERS).index(name) for name in parameter_names]
+    return LinearModel(redshift, parameter_names, design[:, columns], offset)

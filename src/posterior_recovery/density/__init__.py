@@ -1,49 +1,40 @@
-"""margarine density estimators of posterior samples, and their files.
+"""Density estimators of posterior samples (margarine), chosen by name.
 
-Estimators are fitted to equally weighted samples in the sampled space (log10 for
-log-uniform parameters) with the prior box as margarine's ``theta_ranges``, so every
-posterior sample lies inside the estimator's support and ``log_prob`` includes the
-Jacobian of margarine's bounded transform (a density in the sampled space).
+A density estimator is a backend (:mod:`posterior_recovery.backends`) whose settings are
+the config's ``density_estimator.settings``, and which also defines
 
-An estimator directory holds ``estimator_<i>.marg`` (margarine's own format, one per
-mixture member), ``fit.json`` (estimator name, member count and settings) and
-``held_out.npy``: the samples, shape (m, d), that were kept out of the fit for unbiased
-Monte Carlo divergences.
+``fit(samples, ranges, key, **settings)``
+    a margarine estimator fitted to equally weighted samples (n, d) inside the box
+    ``ranges`` (2, d), seeded by the JAX key ``key``;
+``load(path)``
+    an estimator saved by margarine (its own format) at ``path``.
+
+Estimators are fitted in the sampled space (log10 for log-uniform parameters) with the
+prior box as margarine's ``theta_ranges``, so every posterior sample lies inside the
+estimator's support and ``log_prob`` includes the Jacobian of margarine's bounded
+transform (a density in the sampled space).
+
+An estimator directory holds ``estimator_<i>.marg`` (one per mixture member),
+``fit.json`` (estimator name, member count and settings) and ``held_out.npy``: the
+samples, shape (m, d), that were kept out of the fit for unbiased Monte Carlo
+divergences.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from pathlib import Path
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 from scipy.special import logsumexp
 
+from ..backends import Registry
+from . import kde, nice, realnvp
+
 log = logging.getLogger(__name__)
-# margarine estimators by config name. Imported on first use: margarine pulls in
-# TensorFlow, which the Snakefile's config check should not have to load.
-ESTIMATORS = {
-    "kde": "margarine.estimators.kde:KDE",
-    "nice": "margarine.estimators.nice:NICE",
-    "realnvp": "margarine.estimators.realnvp:RealNVP",
-}
 
-
-def estimator_class(name: str):
-    """The margarine class registered as ``name``."""
-    if name not in ESTIMATORS:
-        raise ValueError(
-            f"density_estimator.name: unknown estimator {name!r}; known: {sorted(ESTIMATORS)}"
-        )
-    module, cls = ESTIMATORS[name].split(":")
-    return getattr(importlib.import_module(module), cls)
-
-
-TRAIN_SETTINGS = ("learning_rate", "epochs", "patience", "batch_size")
+ESTIMATORS = Registry("density_estimator", [kde, nice, realnvp], settings_key="settings")
 
 
 class DensityEstimator:
@@ -61,7 +52,9 @@ class DensityEstimator:
         self.lower, self.upper = (np.asarray(r) for r in self.members[0].theta_ranges)
 
     def log_prob(self, theta) -> np.ndarray:
-        """log density of sampled-space points (n, d), shape (n,); -inf outside the box."""
+        """Log density of sampled-space points (n, d), shape (n,); -inf outside the box."""
+        from .._jax import jnp
+
         theta = np.atleast_2d(np.asarray(theta, dtype=float))
         inside = np.all((theta > self.lower) & (theta < self.upper), axis=1)
         log_p = np.full(len(theta), -np.inf)
@@ -72,7 +65,9 @@ class DensityEstimator:
         return log_p
 
     def sample(self, key, n: int) -> np.ndarray:
-        """n draws (n, d) from the mixture, shuffled."""
+        """N draws (n, d) from the mixture, shuffled."""
+        from .._jax import jax
+
         *member_keys, shuffle_key = jax.random.split(key, len(self.members) + 1)
         counts = np.full(len(self.members), n // len(self.members))
         counts[: n % len(self.members)] += 1
@@ -85,47 +80,38 @@ class DensityEstimator:
         return draws[np.asarray(jax.random.permutation(shuffle_key, n))]
 
 
-def _fit_one(cls, name, samples, ranges, settings, train_settings, key):
-    if name == "kde":
-        estimator = cls(samples, theta_ranges=ranges, **settings)
-        estimator.train()
-        return estimator
-    from flax import nnx
-
-    init_key, permutation_key, train_key = jax.random.split(key, 3)
-    if name == "realnvp":
-        settings = {"permutations_key": permutation_key, **settings}
-    estimator = cls(
-        samples,
-        theta_ranges=ranges,
-        in_size=samples.shape[1],
-        nnx_rngs=nnx.Rngs(int(jax.random.randint(init_key, (), 0, 2**31 - 1))),
-        **settings,
-    )
-    estimator.train(train_key, **train_settings)
-    return estimator
-
-
 def fit(
     samples, lower, upper, name: str, settings: dict, seed: int, ensemble_size: int = 1
 ) -> DensityEstimator:
-    """Fit estimator ``name`` to equally weighted samples (n, d) inside [lower, upper].
+    """Fit estimator ``name`` to equally weighted samples inside a box.
 
-    ``settings``: constructor keywords of the margarine estimator plus, for flows, the
-    training keywords ``learning_rate``, ``epochs``, ``patience``, ``batch_size``.
-    ``ensemble_size`` independently initialised members form an equal-weight mixture.
+    Parameters
+    ----------
+    samples : array, shape (n, d)
+        Sampled-space points.
+    lower, upper : array, shape (d,)
+        The prior box.
+    name : str
+        A registered estimator.
+    settings : dict
+        Its settings (``density_estimator.settings``); defaults fill in the rest.
+    seed : int
+        Seeds every member.
+    ensemble_size : int, optional
+        Independently initialised members of an equal-weight mixture.
     """
-    cls = estimator_class(name)
+    from .._jax import jax, jnp
+
+    backend = ESTIMATORS.get(name)
+    settings = ESTIMATORS.settings({"name": name, "settings": settings})
     samples = jnp.asarray(samples, dtype=float)
     ranges = jnp.asarray(np.vstack([lower, upper]), dtype=float)
-    settings = dict(settings or {})
-    train_settings = {k: settings.pop(k) for k in TRAIN_SETTINGS if k in settings}
     keys = jax.random.split(jax.random.PRNGKey(seed), ensemble_size)
-    members = [_fit_one(cls, name, samples, ranges, settings, train_settings, k) for k in keys]
-    return DensityEstimator(members, name)
+    return DensityEstimator([backend.fit(samples, ranges, k, **settings) for k in keys], name)
 
 
 def save(density: DensityEstimator, directory, held_out, settings: dict) -> None:
+    """Write an estimator and its held-out samples into ``directory``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     for i, member in enumerate(density.members):
@@ -136,14 +122,16 @@ def save(density: DensityEstimator, directory, held_out, settings: dict) -> None
 
 
 def load(directory) -> DensityEstimator:
+    """Return the estimator saved in ``directory`` by :func:`save`."""
     directory = Path(directory)
     record = json.loads((directory / "fit.json").read_text())
-    cls = estimator_class(record["name"])
-    members = [cls.load(str(directory / f"estimator_{i}")) for i in range(record["members"])]
+    backend = ESTIMATORS.get(record["name"])
+    members = [backend.load(str(directory / f"estimator_{i}")) for i in range(record["members"])]
     return DensityEstimator(members, record["name"])
 
 
 def held_out_samples(directory) -> np.ndarray:
+    """Return the held-out samples (m, d) saved beside an estimator."""
     return np.load(Path(directory) / "held_out.npy")
 
 
@@ -153,10 +141,29 @@ def fit_posterior(table, prior, settings: dict, split_key: int, rng, seed: int):
     The table's rows are split by ``split_key`` into a held-out part
     (``held_out_fraction``) and a training part (:func:`posterior.split`), so no held-out
     sample is a copy of a training sample; each part is resampled to equal weights with
-    ``rng``, ``n_samples`` in all. Returns (estimator, held-out samples of shape (m, d)).
-    ``settings`` is the config's ``density_estimator``.
+    ``rng``, ``n_samples`` in all.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A posterior table (:mod:`posterior_recovery.posterior`).
+    prior : Prior
+        Its parameters and box.
+    settings : dict
+        The config's ``density_estimator`` section.
+    split_key : int
+        Chooses the held-out rows.
+    rng : numpy.random.Generator
+        Draws the equally weighted samples.
+    seed : int
+        Seeds the fit.
+
+    Returns
+    -------
+    DensityEstimator, array of shape (m, d)
+        The estimator and the held-out samples.
     """
-    from .posterior import equal_weight_samples, split
+    from ..posterior import equal_weight_samples, split
 
     n_held_out = int(round(settings["held_out_fraction"] * settings["n_samples"]))
     held_out_table, training_table = split(

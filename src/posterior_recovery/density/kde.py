@@ -1,0 +1,28 @@
+"""margarine's Gaussian kernel density estimator: fast, for the quick and test studies."""
+
+from __future__ import annotations
+
+NAME = "kde"
+SETTINGS = {
+    "bandwidth": {
+        "anyOf": [{"enum": ["scott", "silverman"]}, {"type": "number", "exclusiveMinimum": 0}],
+        "default": "silverman",
+        "description": "the kernel bandwidth rule, or a factor (as scipy's gaussian_kde)",
+    },
+}
+
+
+def fit(samples, ranges, key, **settings):
+    """Return a KDE of ``samples`` (n, d) in the box ``ranges`` (2, d); ``key`` is not needed."""
+    from margarine.estimators.kde import KDE
+
+    estimator = KDE(samples, theta_ranges=ranges, **settings)
+    estimator.train()
+    return estimator
+
+
+def load(path):
+    """Return a KDE saved by margarine at ``path``."""
+    from margarine.estimators.kde import KDE
+
+    return KDE.load(path)
