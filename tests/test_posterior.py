@@ -6,7 +6,10 @@ import pytest
 
 from posterior_recovery.posterior import (
     equal_weight_samples,
+    flag_ess,
+    from_nested_samples,
     read,
+    reweight,
     split,
     weighted_table,
     write,
@@ -100,3 +103,72 @@ def test_write_read_round_trip(tmp_path):
     assert read_table["logL_emu"].isna().all()
     assert read_summary == summary
     pd.testing.assert_frame_equal(read(csv), table)
+
+
+# --- posteriors from nested sampling, and by reweighting -------------------------------
+
+MEAN, SIGMA = np.array([0.5, 0.4]), 0.05
+COVARIANCE = SIGMA**2 * np.eye(2)
+# A Gaussian of this width well inside the unit square (the prior, volume 1) has
+# Z = exp(logLmax) 2 pi sigma^2.
+LOG_Z = np.log(2 * np.pi * SIGMA**2)
+
+
+def perfect_run(mean, seed):
+    """Make a perfect nested-sampling run of the Gaussian likelihood (anesthetic), logLmax 0."""
+    from anesthetic.examples.perfect_ns import correlated_gaussian
+
+    np.random.seed(seed)  # noqa: NPY002 - anesthetic draws from numpy's global state
+    return correlated_gaussian(200, mean, COVARIANCE)
+
+
+def gaussian_log_likelihood(theta, mean, log_l_max=0.0):
+    return log_l_max - 0.5 * np.sum((theta - mean) ** 2, axis=1) / SIGMA**2
+
+
+def weighted_moments(table):
+    w = table["weight"].to_numpy()
+    x = table[list(NAMES)].to_numpy()
+    mean = w @ x
+    return mean, np.sqrt(w @ (x - mean) ** 2), 1.0 / np.sum(w**2)
+
+
+def test_from_nested_samples_recovers_the_gaussian_and_its_evidence():
+    run = perfect_run(MEAN, seed=1)
+    run.columns = [*NAMES, *run.columns[2:]]  # the two parameters as a, b
+    table, summary = from_nested_samples(run, NAMES, "logL_emu", seed=2)
+    assert table["weight"].sum() == pytest.approx(1.0) and (table["weight"] > 0).all()
+    assert table["logL_full"].isna().all() and np.isfinite(table["logL_emu"]).all()
+    assert abs(summary["log_evidence"] - LOG_Z) < 3 * summary["log_evidence_err"]
+    mean, std, ess = weighted_moments(table)
+    assert summary["ess"] == pytest.approx(ess)
+    # posterior means within 4 standard errors, widths within 20% (ESS ~ 500)
+    np.testing.assert_array_less(np.abs(mean - MEAN), 4 * SIGMA / np.sqrt(ess))
+    np.testing.assert_allclose(std, SIGMA, rtol=0.2)
+
+
+def test_reweighting_an_emulator_run_recovers_the_full_posterior_and_evidence():
+    """The full model is the emulator's Gaussian moved by 0.5 sigma and 1.5 nats higher."""
+    emulator_run = perfect_run(MEAN, seed=3)
+    emulator_run.columns = [*NAMES, *emulator_run.columns[2:]]
+    full_mean, log_l_max = MEAN + [0.5 * SIGMA, 0.0], 1.5
+    theta = emulator_run[list(NAMES)].to_numpy()
+    logL_full = gaussian_log_likelihood(theta, full_mean, log_l_max)
+    table, summary = reweight(emulator_run, NAMES, logL_full, seed=4)
+    np.testing.assert_allclose(
+        table["logL_full"].to_numpy(),
+        gaussian_log_likelihood(table[list(NAMES)].to_numpy(), full_mean, log_l_max),
+    )
+    assert abs(summary["log_evidence"] - (LOG_Z + log_l_max)) < 3 * summary["log_evidence_err"]
+    mean, std, ess = weighted_moments(table)
+    assert summary["ess"] == pytest.approx(ess) and ess < len(table)
+    np.testing.assert_array_less(np.abs(mean - full_mean), 4 * SIGMA / np.sqrt(ess))
+    np.testing.assert_allclose(std, SIGMA, rtol=0.2)
+
+
+def test_only_a_reweighted_posterior_below_the_threshold_is_flagged():
+    low = {"ess": 50.0, "route": "reweighting"}
+    assert flag_ess(low, 100)["ess_below_threshold"] is True
+    assert flag_ess({**low, "ess": 150.0}, 100)["ess_below_threshold"] is False
+    nested = flag_ess({**low, "route": "nested_sampling"}, 100)
+    assert nested["ess_below_threshold"] is False and nested["ess_threshold"] == 100

@@ -73,15 +73,18 @@ def test_kl_table_missing_column_is_an_error():
         kl_table([row])
 
 
-def summary(log_z, route="nested_sampling", calls=1000):
-    return {"log_evidence": log_z, "log_evidence_err": 0.1, "route": route, "n_model_calls": calls}
+def evidence_row(noise, log_z, route="nested_sampling", calls=1000, emulator_calls=1000):
+    return {
+        "noise_mK": noise, "log_Z_full": log_z, "log_Z_full_err": 0.1,
+        "log_Z_emulator": log_z - 1, "log_Z_emulator_err": 0.1, "full_posterior": route,
+        "full_model_calls": calls, "emulator_calls": emulator_calls, "kl_flow": 0.5,
+    }  # fmt: skip
 
 
 def test_evidence_table():
-    noise = [50, 5, 25]
-    full = [summary(-10.0, "reweighting", 500), summary(-100.0), summary(-30.0)]
-    emulated = [summary(-11.0), summary(-101.0, calls=7), summary(-31.0)]
-    table = evidence_table(noise, full, emulated)
+    rows = [evidence_row(50, -10.0, "reweighting", 500), evidence_row(5, -100.0,
+            emulator_calls=7), evidence_row(25, -30.0)]  # fmt: skip
+    table = evidence_table(rows)
     assert table.shape == (3, 8)
     assert list(table.columns) == [
         "noise_mK", "log_Z_full", "log_Z_full_err", "log_Z_emulator", "log_Z_emulator_err",
@@ -92,15 +95,18 @@ def test_evidence_table():
     assert table["log_Z_emulator"].tolist() == [-101.0, -31.0, -11.0]
     assert table["full_posterior"].tolist() == ["nested_sampling", "nested_sampling", "reweighting"]
     assert table["emulator_calls"].tolist() == [7, 1000, 1000]
-    with pytest.raises(ValueError):  # lengths must agree
-        evidence_table(noise[:2], full, emulated)
+    assert table["full_model_calls"].tolist() == [1000, 1000, 500]
 
 
 def test_bias_table():
     names = ["amplitude_mK", "centre_z", "width_z"]
     keys = ["mean_full", "std_full", "mean_emulator", "emulator_bias", "true_bias"]
-    biases = [{k: np.arange(3.0) + 10 * noise for k in keys} for noise in (250, 5)]
-    table = bias_table([250, 5], names, biases)
+    results = [
+        {"noise_mK": noise, "bias": {"parameter": names,
+                                     **{k: list(np.arange(3.0) + 10 * noise) for k in keys}}}
+        for noise in (250, 5)
+    ]  # fmt: skip
+    table = bias_table(results)
     assert table.shape == (6, 2 + len(keys))
     assert list(table.columns) == ["noise_mK", "parameter", *keys]
     assert table["noise_mK"].tolist() == [5, 5, 5, 250, 250, 250]

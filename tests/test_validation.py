@@ -27,7 +27,7 @@ KDE_FLOOR = 0.35
 
 @pytest.fixture(scope="module")
 def validation_runs(repo, tmp_path_factory):
-    """The tiny validation study by both routes; returns the validation tables."""
+    """Run the tiny validation study by both routes; returns the validation tables."""
     workdir = tmp_path_factory.mktemp("validation")
     config = ("--configfile", str(repo / CONFIG))
     run_snakemake(workdir, *config, "--config", "full_posterior=nested_sampling")
@@ -77,8 +77,10 @@ def test_density_estimator_recovers_the_exact_value(validation_runs, route):
 
 
 def test_validation_config_replaces_the_default_one(repo, tmp_path):
-    """--configfile replaces config/config.yaml (with its globalemu and flow settings)
-    instead of merging into it, also where the default config is present."""
+    """Replace config/config.yaml by --configfile, instead of merging into it.
+
+    Also where the default config (with its globalemu and flow settings) is present.
+    """
     (tmp_path / "config").mkdir()
     shutil.copy(repo / "config/config.yaml", tmp_path / "config/config.yaml")
     result = run_snakemake(tmp_path, "-n", "--configfile", str(repo / "config/validation.yaml"))

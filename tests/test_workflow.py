@@ -30,7 +30,7 @@ DENSITY_ESTIMATOR_SYSTEMATIC = 0.07
 
 @pytest.fixture(scope="module")
 def tiny_runs(repo, tmp_path_factory):
-    """The tiny study by both full-posterior routes; returns their result folders."""
+    """Run the tiny study by both full-posterior routes; returns their result folders."""
     workdir = tmp_path_factory.mktemp("tiny")
     run_snakemake(workdir, "--configfile", str(repo / TINY))
     nested = tmp_path_factory.mktemp("tiny_nested_sampling") / "results"
@@ -96,7 +96,7 @@ def test_both_kl_estimators_agree_within_their_uncertainties(tiny_runs, route):
 
 
 def test_likelihood_estimator_matches_the_evidence_ratio(tiny_runs):
-    """log <exp(dlogL)>_P equals log Z_emu - log Z_full (nested_sampling route)."""
+    """Log <exp(dlogL)>_P equals log Z_emu - log Z_full (nested_sampling route)."""
     kl = pd.read_csv(tiny_runs["nested_sampling"] / "tables/kl.csv")
     for _, row in kl.iterrows():
         difference = row.log_mean_likelihood_ratio - row.log_evidence_ratio
@@ -142,7 +142,7 @@ def test_new_noise_level_reruns_only_its_jobs_and_the_aggregates(repo, tiny_runs
     counts = job_counts(result.stdout + result.stderr)
     assert counts == {
         "mock_data": 1, "nested_sampling": 1, "posterior": 2, "fit_density": 2,
-        "divergence": 1, "figure_corner": 1, "tables": 1, "figure_kl": 1,
+        "divergence": 1, "figure_corner": 1, "tables": 1, "kl_prediction": 1, "figure_kl": 1,
         "figure_bias": 1, "all": 1,
     }  # fmt: skip
 
@@ -171,7 +171,7 @@ def test_paper_config_builds_the_full_dag_without_its_backends(repo, tmp_path):
     assert job_counts(result.stdout + result.stderr) == {
         "simulate_chunk": 3 * 48, "merge_split": 3, "mock_data": 4, "train_emulator": 1,
         "emulator_accuracy": 1, "nested_sampling": 2 * 4, "posterior": 2 * 4,
-        "fit_density": 2 * 4, "linearise": 1, "divergence": 4, "tables": 1,
+        "fit_density": 2 * 4, "linearise": 1, "divergence": 4, "kl_prediction": 1, "tables": 1,
         "figure_emulator_error": 1, "figure_corner": 4, "figure_kl": 1, "figure_bias": 1,
         "all": 1,
     }  # fmt: skip
@@ -210,7 +210,7 @@ def test_a_wrong_config_stops_before_any_job_naming_the_key(repo, tmp_path):
 
 @pytest.mark.slow
 def test_small_hyprfine_study_with_full_model_nested_sampling(repo, tmp_path):
-    """hyprfine through the whole DAG: 2 parameters, 10 live points, one noise level."""
+    """Hyprfine through the whole DAG: 2 parameters, 10 live points, one noise level."""
     run_snakemake(tmp_path, "--configfile", str(repo / "tests/config/hyprfine_small.yaml"))
     kl = pd.read_csv(tmp_path / "results/tables/kl.csv")
     assert kl["noise_mK"].tolist() == [250]

@@ -12,11 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from anesthetic import Samples, make_2d_axes  # noqa: E402
 
-from .divergence import kl_bound  # noqa: E402
-from .linearisation import kl_linearised  # noqa: E402
-
 
 def save(fig, stem) -> None:
+    """Write ``fig`` to ``stem``.pdf and ``stem``.png, and close it."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     for suffix in (".pdf", ".png"):
@@ -51,32 +49,33 @@ def corner(full, emulated, prior, noise_mK: float, stem, flag: str = "") -> None
     save(fig, stem)
 
 
-def kl_against_noise(kl_table, accuracy: dict, linearisation: dict, stem) -> None:
-    """D_KL against noise: bound curves at mean and 95th-pct RMSE, the linearised
-    prediction for noise-free data (``linearisation`` from
-    :func:`~posterior_recovery.linearisation.linearise`), both estimators.
+def kl_against_noise(kl_table, prediction, accuracy: dict, stem) -> None:
+    """D_KL against the noise level: both estimators over the predictions.
 
+    Parameters
+    ----------
+    kl_table : pandas.DataFrame
+        The ``kl`` table.
+    prediction : pandas.DataFrame
+        The bounds at the mean and 95th-percentile RMSE and the linearised prediction
+        for noise-free data, on a grid of noise levels
+        (:func:`~posterior_recovery.comparison.kl_prediction`).
+    accuracy : dict
+        The emulator's ``accuracy.json``, for the RMSEs in the legend.
+    stem : path
+        Output path without suffix.
+
+    Notes
+    -----
     Noise levels whose reweighting ESS fell below threshold are drawn hollow.
     """
-    sigma = np.geomspace(kl_table["noise_mK"].min() / 2, kl_table["noise_mK"].max() * 2, 200)
     fig, ax = plt.subplots(figsize=(6, 4))
-    for key, style in (("rmse_mean_mK", "-"), ("rmse_p95_mK", "--")):
-        rmse = accuracy[key]
-        ax.plot(
-            sigma,
-            kl_bound(rmse, sigma, accuracy["n_data"]),
-            "k" + style,
-            lw=1,
-            label=rf"bound, {'mean' if 'mean' in key else '95th pct'} RMSE = {rmse:.2f} mK",
-        )
-    noise_free = linearisation["full_signal"]
-    ax.plot(
-        sigma,
-        [kl_linearised(linearisation, s, noise_free) for s in sigma],
-        "C2-.",
-        lw=1,
-        label="linearised at the fiducial",
-    )
+    grid_mK = prediction["noise_mK"]
+    for which, style, label in (("mean", "-", "mean"), ("p95", "--", "95th pct")):
+        rmse = accuracy[f"rmse_{which}_mK"]
+        ax.plot(grid_mK, prediction[f"bound_{which}"], "k" + style, lw=1,
+                label=f"bound, {label} RMSE = {rmse:.2f} mK")  # fmt: skip
+    ax.plot(grid_mK, prediction["kl_linearised"], "C2-.", lw=1, label="linearised at the fiducial")
     flagged = kl_table["ess_below_threshold"].to_numpy(dtype=bool)
     noise = kl_table["noise_mK"].to_numpy()
     flow = kl_table["kl_flow"].to_numpy()

@@ -7,7 +7,8 @@ A posterior is stored as two files:
   log-likelihoods of the full model and of the emulator at that sample; a column is NaN
   where it was not evaluated);
 - ``<stem>.json``: ``log_evidence`` and ``log_evidence_err`` (nats), ``route``
-  (``nested_sampling`` or ``reweighting``), ``ess`` (Kish effective sample size),
+  (one of :data:`~posterior_recovery.names.ROUTES`), ``ess`` (Kish effective sample
+  size), ``ess_threshold`` and ``ess_below_threshold`` (:func:`flag_ess`),
   ``n_model_calls`` (full-model or emulator calls that produced it).
 """
 
@@ -23,9 +24,12 @@ from scipy.special import logsumexp
 
 from .divergence import effective_sample_size
 
+EVIDENCE_DRAWS = 1000
+"""Draws of the prior-volume compression behind every log-evidence error."""
+
 
 def weighted_table(theta, weights, names, logL_full=None, logL_emu=None) -> pd.DataFrame:
-    """The ``.csv`` table of a posterior; weights need not be normalised."""
+    """Return the ``.csv`` table of a posterior; weights need not be normalised."""
     n = len(theta)
     table = pd.DataFrame(np.asarray(theta), columns=list(names))
     table["weight"] = np.asarray(weights, dtype=float) / np.sum(weights)
@@ -40,25 +44,37 @@ def seed_anesthetic(seed: int) -> None:
     np.random.seed(seed)  # noqa: NPY002 - anesthetic offers no generator argument
 
 
-def log_evidence(samples, n_draws: int, seed: int) -> tuple[float, float]:
-    """log Z of anesthetic NestedSamples and its error over ``n_draws`` compressions."""
+def log_evidence(samples, seed: int, n_draws: int = EVIDENCE_DRAWS) -> tuple[float, float]:
+    """Log Z of anesthetic NestedSamples and its error over ``n_draws`` compressions."""
     seed_anesthetic(seed)
     log_z = samples.logZ(n_draws)
     return float(log_z.mean()), float(log_z.std())
 
 
-def from_nested_samples(samples, names, log_likelihood_column: str, n_evidence_draws: int, seed):
-    """A posterior from anesthetic NestedSamples; returns (table, summary dict).
+def from_nested_samples(samples, names, log_likelihood_column: str, seed: int):
+    """Return a posterior from a nested-sampling run.
 
-    ``log_likelihood_column`` names which model produced the run's logL
-    (``logL_full`` or ``logL_emu``). Evidence error from ``n_evidence_draws`` draws of
-    the prior-volume compression, seeded by ``seed``.
+    Parameters
+    ----------
+    samples : anesthetic.NestedSamples
+        The run.
+    names : sequence of str
+        Its parameter columns.
+    log_likelihood_column : str
+        Which model produced the run's logL: ``logL_full`` or ``logL_emu``.
+    seed : int
+        Seeds the prior-volume draws of the evidence error.
+
+    Returns
+    -------
+    pandas.DataFrame, dict
+        The table and the summary (without the route and call count).
     """
     weights = samples.get_weights()
     keep = weights > 0
     columns = {log_likelihood_column: samples.logL.to_numpy()[keep]}
     table = weighted_table(samples[list(names)].to_numpy()[keep], weights[keep], names, **columns)
-    mean, err = log_evidence(samples, n_evidence_draws, seed)
+    mean, err = log_evidence(samples, seed)
     summary = {
         "log_evidence": mean,
         "log_evidence_err": err,
@@ -67,19 +83,33 @@ def from_nested_samples(samples, names, log_likelihood_column: str, n_evidence_d
     return table, summary
 
 
-def reweight(emulator_samples, names, logL_full, n_evidence_draws: int, seed: int):
-    """The full-model posterior by importance reweighting of an emulator run.
+def reweight(emulator_samples, names, logL_full, seed: int):
+    """Return the full-model posterior by importance reweighting of an emulator run.
 
-    ``emulator_samples``: anesthetic NestedSamples of the emulator posterior;
-    ``logL_full``: the full model's log-likelihood at each of its samples, shape (n,).
     Weights become w_i L_full / L_emu; the evidence follows as
     log Z_full = log Z_emu + log <L_full / L_emu>_{P_emu}, with its error from the
-    spread over draws of the prior-volume compression. Returns (table, summary dict).
+    spread over draws of the prior-volume compression.
+
+    Parameters
+    ----------
+    emulator_samples : anesthetic.NestedSamples
+        The emulator run.
+    names : sequence of str
+        Its parameter columns.
+    logL_full : array, shape (n,)
+        The full model's log-likelihood at each of its samples.
+    seed : int
+        Seeds the prior-volume draws.
+
+    Returns
+    -------
+    pandas.DataFrame, dict
+        The table and the summary (without the route and call count).
     """
     logL_emu = emulator_samples.logL.to_numpy()
     delta = np.asarray(logL_full) - logL_emu
     seed_anesthetic(seed)
-    logw_draws = emulator_samples.logw(n_evidence_draws).to_numpy()  # (n, draws)
+    logw_draws = emulator_samples.logw(EVIDENCE_DRAWS).to_numpy()  # (n, draws)
     log_z_full = logsumexp(logw_draws + delta[:, None], axis=0)
     logw_mean = emulator_samples.logw().to_numpy() + delta
     weights = np.exp(logw_mean - logw_mean.max())
@@ -95,7 +125,18 @@ def reweight(emulator_samples, names, logL_full, n_evidence_draws: int, seed: in
     return table, summary
 
 
+def flag_ess(summary: dict, threshold: float) -> dict:
+    """Return the summary with ``ess_threshold`` and ``ess_below_threshold`` added.
+
+    Only a reweighted posterior can fail to cover the full one: a nested-sampling run's
+    ESS is reported but never flagged.
+    """
+    below = summary["route"] == "reweighting" and bool(summary["ess"] < threshold)
+    return {**summary, "ess_threshold": threshold, "ess_below_threshold": below}
+
+
 def write(table: pd.DataFrame, summary: dict, csv_path, json_path) -> None:
+    """Write a posterior's table and summary."""
     table.to_csv(csv_path, index=False)
     Path(json_path).write_text(json.dumps(summary, indent=2) + "\n")
 

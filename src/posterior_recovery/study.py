@@ -1,25 +1,29 @@
-"""The study's objects built from the (validated) workflow configuration.
+"""What each rule of the workflow computes, from the validated configuration.
 
-The workflow scripts call these so that every rule builds its prior, simulator and
-seeds the same way. ``cfg`` is the configuration mapping (or the subset of its sections
-that a rule receives).
+One function per rule: the workflow scripts read Snakemake's inputs, call one of these
+and write what it returns. ``cfg`` is the configuration mapping, or the subset of its
+sections that the rule receives (its ``params.cfg``); paths are the rule's inputs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sys
 from pathlib import Path
 
 import numpy as np
+from anesthetic import read_chains
 
+from . import comparison, density, emulators, posterior, samplers, seeds, training_set
+from .batching import map_batches
+from .likelihood import GaussianLikelihood
+from .likelihood import mock_data as draw_mock_data
+from .linearisation import linearise as linearise_models
 from .parameters import Prior
 from .simulators import make_simulator, redshift_grid
-
-# Stable integer codes that enter seed sequences next to the config seed.
-STREAMS = {"mock_data": 1, "sampler": 2, "density": 3, "bootstrap": 4, "emulator": 5}
-MODEL_CODES = {"full": 0, "emulator": 1}
+from .tables import study_tables, validation_table
 
 
 def setup_logging(log_path: str | Path) -> logging.Logger:
@@ -38,56 +42,34 @@ def setup_logging(log_path: str | Path) -> logging.Logger:
     return logging.getLogger("posterior_recovery")
 
 
+log = logging.getLogger(__name__)
+
+
 def prior_from(cfg: dict) -> Prior:
+    """Return the prior of the config's ``parameters``."""
     return Prior.from_config(cfg["parameters"])
 
 
-def redshift_from(cfg: dict) -> np.ndarray:
-    return redshift_grid(cfg["simulator"]["redshift"])
-
-
 def simulator_from(cfg: dict):
-    names = [p["name"] for p in cfg["parameters"]]
+    """Return the full model of the config's ``simulator`` on its redshift grid."""
     simulator = cfg["simulator"]
-    return make_simulator(simulator["name"], redshift_from(cfg), names, simulator.get("options"))
-
-
-def noise_code(noise_mK: float) -> int:
-    """An integer identifying a noise level (in micro-kelvin) for seed sequences."""
-    return int(round(float(noise_mK) * 1000))
-
-
-def seed_sequence(seed: int, stream: str, *keys: int) -> list[int]:
-    """Entropy for ``np.random.default_rng``: config seed, stream, then ``keys``.
-
-    Derived per noise level (and model, estimator seed ...), so adding a noise level
-    leaves the draws of the others unchanged.
-    """
-    return [int(seed), STREAMS[stream], *map(int, keys)]
-
-
-def rng_for(seed: int, stream: str, *keys: int) -> np.random.Generator:
-    return np.random.default_rng(seed_sequence(seed, stream, *keys))
-
-
-def jax_seed(seed: int, stream: str, *keys: int) -> int:
-    """A 32-bit seed for ``jax.random.PRNGKey`` derived like :func:`rng_for`."""
-    return int(np.random.SeedSequence(seed_sequence(seed, stream, *keys)).generate_state(1)[0])
+    names = [p["name"] for p in cfg["parameters"]]
+    return make_simulator(
+        simulator["name"], redshift_grid(simulator["redshift"]), names, simulator.get("options")
+    )
 
 
 def model_from(cfg: dict, model: str, emulator_dir=None):
-    """The full model (the simulator) or the trained emulator, by name."""
-    if model == "full":
-        return simulator_from(cfg)
-    from . import emulators
-
-    return emulators.load(emulator_dir)
+    """Return the full model (the simulator) or the trained emulator in ``emulator_dir``."""
+    return simulator_from(cfg) if model == "full" else emulators.load(emulator_dir)
 
 
 def inputs_digest(text: str, paths) -> str:
-    """A short hex digest of ``text`` and the contents of the files under ``paths``
-    (files or folders): names a sampler's resume folder, so that a run with other
-    settings, data or emulator never resumes from it."""
+    """Return a short hex digest of ``text`` and of the files under ``paths`` (files or folders).
+
+    Names a sampler's resume folder, so that a run with other settings, data or emulator
+    never resumes from it.
+    """
     digest = hashlib.sha256(text.encode())
     for path in map(Path, paths):
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
@@ -95,3 +77,245 @@ def inputs_digest(text: str, paths) -> str:
                 digest.update(file.name.encode())
                 digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
+
+
+# --- training set and emulator ---------------------------------------------------------
+
+
+def simulate_chunk(cfg: dict, split: str, chunk: int) -> dict[str, np.ndarray]:
+    """One chunk of a split, simulated: the arrays of a chunk file (:mod:`.training_set`)."""
+    prior, simulator = prior_from(cfg), simulator_from(cfg)
+    n_total = cfg["training_set"][f"n_{split}"]
+    rows = training_set.chunk_slice(n_total, cfg["training_set"]["chunks"], chunk)
+    theta = training_set.split_parameters(prior, n_total, cfg["seed"], split)[rows]
+    log.info("%s chunk %d: simulating %d signals with %s", split, chunk, len(theta), simulator)
+    result = training_set.simulate(simulator, prior, theta, cfg["simulator"]["batch_size"])
+    log.info("%d failed simulations", result["failed"].sum())
+    return result
+
+
+def merge_split(cfg: dict, chunk_paths):
+    """Merge a split's chunks, failures left out; return (merged arrays, failures table)."""
+    chunks = [dict(np.load(path)) for path in chunk_paths]
+    merged, failures = training_set.merge_chunks(
+        chunks, prior_from(cfg).names, cfg["training_set"]["max_failure_fraction"]
+    )
+    log.info("%d signals kept, %d failed simulations left out", len(merged["theta"]),
+             len(failures))  # fmt: skip
+    return merged, failures
+
+
+def train_emulator(cfg: dict, model_dir, train_path, validation_path) -> None:
+    """Make the configured emulator in ``model_dir`` from the training and validation sets."""
+    emulators.build(
+        model_dir,
+        cfg["emulator"],
+        prior=prior_from(cfg),
+        train_set=dict(np.load(train_path)),
+        validation_set=dict(np.load(validation_path)),
+        simulator=simulator_from(cfg),
+        seed=seeds.emulator(cfg["seed"]),
+    )
+    log.info("%s emulator made in %s", cfg["emulator"]["name"], model_dir)
+
+
+def emulator_accuracy(cfg: dict, model_dir, test_path):
+    """Evaluate the emulator on the unseen test set; return (summary, error arrays).
+
+    The summary is ``accuracy.json``; the arrays are the per-signal RMSE and the mean
+    and 95th-percentile absolute error against redshift (:func:`.emulators.accuracy`).
+    """
+    prior = prior_from(cfg)
+    test = np.load(test_path)
+    physical = np.asarray(prior.to_physical(test["theta"]))
+    emulated = map_batches(emulators.load(model_dir), physical, 256)
+    result = emulators.accuracy(emulated, test["signals"])
+    log.info("accuracy: %s", result["summary"])
+    errors = {key: value for key, value in result.items() if key != "summary"}
+    return result["summary"], {"redshift": test["redshift"], **errors}
+
+
+# --- data, sampling, posteriors --------------------------------------------------------
+
+
+def mock_data(cfg: dict, noise_mK: float) -> dict[str, np.ndarray]:
+    """Return the fiducial full-model signal plus one noise draw (:func:`.likelihood.mock_data`)."""
+    rng = seeds.mock_data(cfg["seed"], noise_mK)
+    data = draw_mock_data(simulator_from(cfg), prior_from(cfg), noise_mK, rng)
+    log.info("mock data with sigma = %g mK, trough %.1f mK", noise_mK, data["signal"].min())
+    return data
+
+
+def nested_sampling(cfg: dict, model: str, noise_mK: float, data_path, emulator_dir, run_parent):
+    """Sample one model's posterior at one noise level.
+
+    The sampler's own files go to ``run_parent/<sampler>-<digest>``, named by a digest
+    of the run's config, data and emulator, so that a rerun of the same run resumes and
+    any other starts afresh. Returns (anesthetic NestedSamples, stats with ``log_evidence``
+    and ``log_evidence_err``), or (None, None) on MPI ranks other than 0.
+    """
+    prior = prior_from(cfg)
+    likelihood = GaussianLikelihood(
+        np.load(data_path)["data"], noise_mK, model_from(cfg, model, emulator_dir), prior
+    )
+    seed = seeds.sampler(cfg["seed"], noise_mK, model)
+    log.info("sampling the %s posterior at %g mK with %s", model, noise_mK, cfg["sampler"])
+    inputs = [data_path, emulator_dir] if emulator_dir else [data_path]
+    run = json.dumps({"config": cfg, "model": model, "noise_mK": noise_mK}, sort_keys=True)
+    run_dir = Path(run_parent) / f"{cfg['sampler']['name']}-{inputs_digest(run, inputs)}"
+    samples, stats = samplers.sample(likelihood, prior, cfg["sampler"], seed, run_dir)
+    if samples is None:
+        return None, None
+    log_z, log_z_err = posterior.log_evidence(samples, seed)
+    stats.update(log_evidence=log_z, log_evidence_err=log_z_err)
+    log.info("log Z = %.3f +- %.3f", log_z, log_z_err)
+    return samples, stats
+
+
+def make_posterior(
+    cfg: dict, model: str, noise_mK: float, samples_path, data_path, emulator_dir, stats_path=None
+):
+    """Make the posterior artifact of one model at one noise level, by the configured route.
+
+    - the emulator, or the full model with ``nested_sampling``: the run's weighted
+      samples; the other model's log L is evaluated at them (the emulator's is cheap;
+      the full model's is not needed for the emulator posterior);
+    - the full model with ``reweighting``: the emulator run (``samples_path``)
+      reweighted by L_full / L_emu, evaluating the full model (batched) at its samples.
+
+    Returns the table and summary (:mod:`.posterior`).
+    """
+    prior = prior_from(cfg)
+    names = list(prior.names)
+    data = np.load(data_path)["data"]
+    samples = read_chains(samples_path)
+    seed = seeds.evidence(cfg["seed"], noise_mK)
+    reweighted = model == "full" and cfg["full_posterior"] == "reweighting"
+    route = "reweighting" if reweighted else "nested_sampling"
+    if not reweighted:
+        column = "logL_full" if model == "full" else "logL_emu"
+        table, summary = posterior.from_nested_samples(samples, names, column, seed)
+        if model == "full":
+            emulated = GaussianLikelihood(data, noise_mK, emulators.load(emulator_dir), prior)
+            table["logL_emu"] = emulated.evaluate_in_batches(table[names].to_numpy(), 256)
+        n_model_calls = json.loads(Path(stats_path).read_text())["n_likelihood_calls"]
+    else:
+        full = GaussianLikelihood(data, noise_mK, simulator_from(cfg), prior)
+        theta = samples[names].to_numpy()
+        log.info("evaluating the full model at %d emulator samples", len(theta))
+        logL_full = full.evaluate_in_batches(theta, cfg["reweighting"]["batch_size"])
+        table, summary = posterior.reweight(samples, names, logL_full, seed)
+        n_model_calls = len(theta)
+    summary = posterior.flag_ess(
+        {**summary, "route": route, "n_model_calls": n_model_calls},
+        cfg["reweighting"]["ess_threshold"],
+    )
+    if summary["ess_below_threshold"]:
+        log.warning(
+            "effective sample size %.0f is below reweighting.ess_threshold = %g: the emulator "
+            "posterior does not cover the full one; only nested_sampling can tell how far "
+            "apart they are", summary["ess"], summary["ess_threshold"],
+        )  # fmt: skip
+    log.info("%s posterior: %s", model, summary)
+    return table, summary
+
+
+# --- comparison ------------------------------------------------------------------------
+
+
+def fit_densities(cfg: dict, model: str, noise_mK: float, posterior_path):
+    """Fit the density estimators of one posterior, one per estimator seed.
+
+    Returns a list of (DensityEstimator, held-out samples (m, d)).
+    """
+    settings = cfg["density_estimator"]
+    prior = prior_from(cfg)
+    table = posterior.read(posterior_path)
+    fits = []
+    for estimator_seed in range(settings["n_seeds"]):
+        estimator, held_out = density.fit_posterior(
+            table,
+            prior,
+            settings,
+            split_key=seeds.density_split(cfg["seed"], noise_mK, estimator_seed),
+            rng=seeds.density_resampling(cfg["seed"], noise_mK, model, estimator_seed),
+            seed=seeds.density_fit(cfg["seed"], noise_mK, model, estimator_seed),
+        )
+        log.info("seed %d: mean held-out log density %.3f", estimator_seed,
+                 np.mean(estimator.log_prob(held_out)))  # fmt: skip
+        fits.append((estimator, held_out))
+    return fits
+
+
+def linearise(cfg: dict, emulator_dir) -> dict[str, np.ndarray]:
+    """Both models and their Jacobians at the fiducial (:func:`.linearisation.linearise`)."""
+    linearisation = linearise_models(
+        model_from(cfg, "full"), model_from(cfg, "emulator", emulator_dir), prior_from(cfg)
+    )
+    error = linearisation["emulator_signal"] - linearisation["full_signal"]
+    log.info("emulator error at the fiducial: RMSE %.3f mK", np.sqrt(np.mean(error**2)))
+    return linearisation
+
+
+def divergence(cfg: dict, noise_mK: float, inputs) -> dict:
+    """Compute the study's result at one noise level (:func:`.comparison.noise_level_result`).
+
+    ``inputs`` names the rule's input files: ``data``, ``linearisation``, ``accuracy``,
+    ``emulator_model``, ``full`` / ``full_summary`` and ``emulator`` /
+    ``emulator_summary`` (the posteriors), ``full_densities`` and ``emulator_densities``.
+    """
+    full, full_summary = posterior.read(inputs.full, inputs.full_summary)
+    emulated, emulator_summary = posterior.read(inputs.emulator, inputs.emulator_summary)
+    log_densities = []
+    for estimator_seed in range(cfg["density_estimator"]["n_seeds"]):
+        full_dir = Path(inputs.full_densities, f"seed{estimator_seed}")
+        emulator_dir = Path(inputs.emulator_densities, f"seed{estimator_seed}")
+        held_out = density.held_out_samples(full_dir)
+        log_p = density.load(full_dir).log_prob(held_out)
+        log_q = density.load(emulator_dir).log_prob(held_out)
+        log.info("estimator seed %d: D_KL = %.4f", estimator_seed, np.mean(log_p - log_q))
+        log_densities.append((log_p, log_q))
+    data = np.load(inputs.data)["data"]
+    result = comparison.noise_level_result(
+        noise_mK=noise_mK,
+        full=full,
+        full_summary=full_summary,
+        emulator=emulated,
+        emulator_summary=emulator_summary,
+        log_densities=log_densities,
+        accuracy=json.loads(Path(inputs.accuracy).read_text()),
+        linearisation=dict(np.load(inputs.linearisation)),
+        data=data,
+        prior=prior_from(cfg),
+        n_bootstrap=cfg["divergence"]["n_bootstrap"],
+        rng=seeds.bootstrap(cfg["seed"], noise_mK),
+        kl_exact=emulators.exact_kl(inputs.emulator_model, noise_mK, data),
+    )
+    log.info("%s", result)
+    return result
+
+
+def kl_prediction(noise_levels, accuracy_path, linearisation_path):
+    """Return the bounds and linearised D_KL on a grid of noise levels (the D_KL figure)."""
+    return comparison.kl_prediction(
+        comparison.prediction_grid(noise_levels),
+        json.loads(Path(accuracy_path).read_text()),
+        dict(np.load(linearisation_path)),
+    )
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def _results(result_paths) -> list[dict]:
+    return [json.loads(Path(path).read_text()) for path in result_paths]
+
+
+def tables(result_paths, accuracy_path) -> dict:
+    """Return the study's tables (:func:`.tables.study_tables`) from the per-noise results."""
+    return study_tables(_results(result_paths), json.loads(Path(accuracy_path).read_text()))
+
+
+def validation(result_paths):
+    """Return the validation table: every estimate beside the exact D_KL."""
+    return validation_table(_results(result_paths))

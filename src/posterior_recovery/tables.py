@@ -1,4 +1,8 @@
-"""Write result tables as .csv, .md and .tex side by side."""
+"""The study's tables, aggregated from the per-noise-level results, as .csv, .md, .tex.
+
+Each table function takes the list of :func:`~posterior_recovery.comparison.noise_level_result`
+dicts (one per noise level, in any order) and returns one row per noise level, sorted.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from .artifacts import atomic_path
+from .names import TABLES
+
 
 def write_table(table: pd.DataFrame, stem: str | Path, float_format: str = "{:.4g}") -> list[Path]:
     """Write ``table`` to ``stem``.csv (full precision), .md and .tex (rounded)."""
     stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.parent / f"{stem.name}{suffix}" for suffix in (".csv", ".md", ".tex")]
-    table.to_csv(paths[0], index=False)
-    paths[1].write_text(table.to_markdown(index=False, floatfmt=float_format[2:-1]) + "\n")
-    table.to_latex(paths[2], index=False, float_format=float_format.format, escape=True)
+    markdown = table.to_markdown(index=False, floatfmt=float_format[2:-1]) + "\n"
+    latex = table.to_latex(index=False, float_format=float_format.format, escape=True)
+    for path, write in (
+        (paths[0], lambda p: table.to_csv(p, index=False)),
+        (paths[1], lambda p: p.write_text(markdown)),
+        (paths[2], lambda p: p.write_text(latex)),
+    ):
+        with atomic_path(path) as temporary:
+            write(temporary)
     return paths
 
 
@@ -24,13 +36,10 @@ KL_COLUMNS = [
     "log_evidence_ratio_err", "log_mean_likelihood_ratio", "full_posterior", "ess",
     "ess_below_threshold",
 ]  # fmt: skip
-
-
-def kl_table(divergences: list[dict]) -> pd.DataFrame:
-    """One row per noise level from the divergence rule's JSON results."""
-    return pd.DataFrame(divergences)[KL_COLUMNS].sort_values("noise_mK", ignore_index=True)
-
-
+EVIDENCE_COLUMNS = [
+    "noise_mK", "log_Z_full", "log_Z_full_err", "log_Z_emulator", "log_Z_emulator_err",
+    "full_posterior", "full_model_calls", "emulator_calls",
+]  # fmt: skip
 VALIDATION_COLUMNS = [
     "noise_mK", "kl_exact", "kl_linearised", "kl_likelihood", "kl_likelihood_err", "kl_flow",
     "kl_flow_low", "kl_flow_high", "bound_mean", "bound_p95", "full_posterior", "ess",
@@ -38,39 +47,44 @@ VALIDATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def validation_table(kl: pd.DataFrame, exact_kl: dict[float, float]) -> pd.DataFrame:
-    """The ``kl`` table's estimates beside the exact D_KL (``exact_kl``: noise -> nats)."""
-    table = kl.assign(kl_exact=kl["noise_mK"].map(exact_kl))
-    return table[VALIDATION_COLUMNS]
+def _by_noise(results: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(results)[columns].sort_values("noise_mK", ignore_index=True)
 
 
-def evidence_table(noise_levels, full_summaries, emulator_summaries) -> pd.DataFrame:
-    """log Z of both models per noise level, with errors and model-call counts."""
-    rows = [
-        {
-            "noise_mK": noise,
-            "log_Z_full": full["log_evidence"],
-            "log_Z_full_err": full["log_evidence_err"],
-            "log_Z_emulator": emulated["log_evidence"],
-            "log_Z_emulator_err": emulated["log_evidence_err"],
-            "full_posterior": full["route"],
-            "full_model_calls": full["n_model_calls"],
-            "emulator_calls": emulated["n_model_calls"],
-        }
-        for noise, full, emulated in zip(
-            noise_levels, full_summaries, emulator_summaries, strict=True
-        )
-    ]
-    return pd.DataFrame(rows).sort_values("noise_mK", ignore_index=True)
+def kl_table(results: list[dict]) -> pd.DataFrame:
+    """D_KL by every estimator with the bounds and the reweighting ESS."""
+    return _by_noise(results, KL_COLUMNS)
 
 
-def bias_table(noise_levels, names, biases: list[dict]) -> pd.DataFrame:
-    """Emulator and true bias per parameter and noise level (see :mod:`bias`)."""
+def evidence_table(results: list[dict]) -> pd.DataFrame:
+    """Log Z of both models with errors and model-call counts."""
+    return _by_noise(results, EVIDENCE_COLUMNS)
+
+
+def validation_table(results: list[dict]) -> pd.DataFrame:
+    """Every D_KL estimate beside the exact value (the validation problem)."""
+    return _by_noise(results, VALIDATION_COLUMNS)
+
+
+def bias_table(results: list[dict]) -> pd.DataFrame:
+    """Emulator and true bias per parameter and noise level (see :mod:`.bias`)."""
     frames = []
-    for noise, result in zip(noise_levels, biases, strict=True):
-        frame = pd.DataFrame({key: result[key] for key in result})
-        frame.insert(0, "parameter", list(names))
-        frame.insert(0, "noise_mK", noise)
+    for result in results:
+        biases = dict(result["bias"])
+        frame = pd.DataFrame({key: value for key, value in biases.items() if key != "parameter"})
+        frame.insert(0, "parameter", biases["parameter"])
+        frame.insert(0, "noise_mK", result["noise_mK"])
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True)
     return table.sort_values("noise_mK", kind="stable", ignore_index=True)
+
+
+def study_tables(results: list[dict], accuracy: dict) -> dict[str, pd.DataFrame]:
+    """Return the tables named in :data:`~posterior_recovery.names.TABLES`."""
+    tables = {
+        "kl": kl_table(results),
+        "accuracy": pd.DataFrame([accuracy]),
+        "evidence": evidence_table(results),
+        "bias": bias_table(results),
+    }
+    return {name: tables[name] for name in TABLES}

@@ -9,6 +9,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.settings.types import DeploymentMethod
 
 from posterior_recovery.config import ConfigError, backend_errors, check_config
+from posterior_recovery.emulators import knows_exact_kl
+from posterior_recovery.names import MODELS, SPLITS, TABLES, noise_label
+from posterior_recovery.samplers import mpi_tasks
 
 try:
     check_config(config, workflow.source_path("../schemas/config.schema.yaml"))
@@ -26,10 +29,9 @@ onstart:
 
 RESULTS = "results"
 ENV = "../../envs/posterior-recovery.yaml"
-NOISE_LEVELS = [f"{float(sigma):g}" for sigma in config["noise_levels_mK"]]
-SPLITS = ["train", "validation", "test"]
-MODELS = ["full", "emulator"]
+NOISE_LEVELS = [noise_label(noise_mK) for noise_mK in config["noise_levels_mK"]]
 CHUNKS = list(range(config["training_set"]["chunks"]))
+SAMPLER_TASKS = mpi_tasks(config)
 # Shell rules run `python`: the job's conda environment's with --sdm conda, otherwise the
 # one running Snakemake (its .venv need not be activated). A prefix, not a param, so
 # that how Snakemake was started never reruns a job.
@@ -37,34 +39,27 @@ if DeploymentMethod.CONDA not in workflow.deployment_settings.deployment_method:
     shell.prefix(
         f"set -euo pipefail; export PATH={shlex.quote(os.path.dirname(sys.executable))}:$PATH; "
     )
-SAMPLER_TASKS = config["sampler"].get("mpi_tasks", 1)
 
 
 wildcard_constraints:
-    noise=r"[0-9.e+-]+",
+    noise_mK=r"[0-9.e+-]+",
     split="|".join(SPLITS),
     model="|".join(MODELS),
     chunk=r"\d+",
 
 
 def final_outputs():
-    tables = expand(
-        f"{RESULTS}/tables/{{name}}.{{ext}}",
-        name=["kl", "accuracy", "evidence", "bias"],
-        ext=["csv", "md", "tex"],
-    )
-    figures = expand(
-        f"{RESULTS}/figures/{{name}}.{{ext}}",
-        name=["emulator_error", "kl", "bias"]
-        + [f"corner_noise_{noise}mK" for noise in NOISE_LEVELS],
-        ext=["pdf", "png"],
-    )
-    validation = (
-        expand(f"{RESULTS}/validation/kl.{{ext}}", ext=["csv", "md", "tex"])
-        if config["emulator"]["name"] == "perturbed"
-        else []
-    )
-    return tables + figures + validation
+    """Every table and figure of the study (and the validation table where it applies)."""
+    outputs = [
+        *rules.tables.output,
+        *rules.figure_emulator_error.output,
+        *rules.figure_kl.output,
+        *rules.figure_bias.output,
+        *per_noise(rules.figure_corner.output),
+    ]
+    if knows_exact_kl(config["emulator"]["name"]):
+        outputs += rules.validation_table.output
+    return outputs
 
 
 def sections(*names):
@@ -90,9 +85,11 @@ def model_inputs(wildcards):
 
 def posterior_inputs(wildcards):
     """What the posterior of each model is made from, by the configured route."""
-    run = f"{RESULTS}/sampling/{{model}}/noise_{wildcards.noise}mK/nested_samples.csv"
+    run = (
+        f"{RESULTS}/sampling/{{model}}/noise_{wildcards.noise_mK}mK/nested_samples.csv"
+    )
     inputs = {
-        "data": f"{RESULTS}/data/noise_{wildcards.noise}mK.npz",
+        "data": f"{RESULTS}/data/noise_{wildcards.noise_mK}mK.npz",
         "emulator": rules.train_emulator.output[0],
     }
     if wildcards.model == "full" and config["full_posterior"] == "reweighting":
@@ -104,7 +101,8 @@ def posterior_inputs(wildcards):
 
 
 def per_noise(pattern):
-    return expand(pattern, noise=NOISE_LEVELS)
+    """``pattern`` (a path or a rule's outputs) at every noise level."""
+    return expand(pattern, noise_mK=NOISE_LEVELS)
 
 
 def mpi_launcher(wildcards):

@@ -1,18 +1,18 @@
-# Density estimators of both posteriors, and D_KL(P_full || P_emulator) with its bounds
-# and its linearised prediction.
+# Density estimators of both posteriors, and the study's result at each noise level:
+# D_KL(P_full || P_emulator) by both estimators, its bounds and linearised prediction.
 
 
 # One job fits all estimator seeds of one posterior: each fit takes seconds (KDE) to
 # minutes (flows), while starting a job that imports margarine takes ~10 s.
 rule fit_density:
     input:
-        f"{RESULTS}/posteriors/noise_{{noise}}mK/{{model}}.csv",
+        f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.csv",
     output:
-        directory(f"{RESULTS}/density/noise_{{noise}}mK/{{model}}"),
+        directory(f"{RESULTS}/density/noise_{{noise_mK}}mK/{{model}}"),
     log:
-        "logs/fit_density/noise_{noise}mK_{model}.log",
+        "logs/fit_density/noise_{noise_mK}mK_{model}.log",
     benchmark:
-        "benchmarks/fit_density/noise_{noise}mK_{model}.tsv"
+        "benchmarks/fit_density/noise_{noise_mK}mK_{model}.tsv"
     conda:
         ENV
     resources:
@@ -44,28 +44,53 @@ rule linearise:
         "../scripts/linearise.py"
 
 
+# Everything the tables and figures report about one noise level.
 rule divergence:
     input:
-        data=f"{RESULTS}/data/noise_{{noise}}mK.npz",
+        data=f"{RESULTS}/data/noise_{{noise_mK}}mK.npz",
         linearisation=rules.linearise.output[0],
-        full=f"{RESULTS}/posteriors/noise_{{noise}}mK/full.csv",
-        full_summary=f"{RESULTS}/posteriors/noise_{{noise}}mK/full.json",
-        emulator=f"{RESULTS}/posteriors/noise_{{noise}}mK/emulator.json",
-        full_densities=f"{RESULTS}/density/noise_{{noise}}mK/full",
-        emulator_densities=f"{RESULTS}/density/noise_{{noise}}mK/emulator",
+        full=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/full.csv",
+        full_summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/full.json",
+        emulator=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.csv",
+        emulator_summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.json",
+        full_densities=f"{RESULTS}/density/noise_{{noise_mK}}mK/full",
+        emulator_densities=f"{RESULTS}/density/noise_{{noise_mK}}mK/emulator",
         accuracy=rules.emulator_accuracy.output.summary,
+        emulator_model=rules.train_emulator.output[0],
     output:
-        f"{RESULTS}/divergence/noise_{{noise}}mK.json",
+        f"{RESULTS}/divergence/noise_{{noise_mK}}mK.json",
     log:
-        "logs/divergence/noise_{noise}mK.log",
+        "logs/divergence/noise_{noise_mK}mK.log",
     benchmark:
-        "benchmarks/divergence/noise_{noise}mK.tsv"
+        "benchmarks/divergence/noise_{noise_mK}mK.tsv"
     conda:
         ENV
     resources:
         mem_mb=3000,
         runtime=10,
     params:
-        cfg=sections("seed", "density_estimator", "divergence"),
+        cfg=sections("seed", "parameters", "density_estimator", "divergence"),
     script:
         "../scripts/divergence.py"
+
+
+# The bounds and the linearised prediction against the noise level (the D_KL figure).
+rule kl_prediction:
+    input:
+        accuracy=rules.emulator_accuracy.output.summary,
+        linearisation=rules.linearise.output[0],
+    output:
+        f"{RESULTS}/divergence/prediction.csv",
+    log:
+        "logs/kl_prediction.log",
+    benchmark:
+        "benchmarks/kl_prediction.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        noise_levels=config["noise_levels_mK"],
+    script:
+        "../scripts/kl_prediction.py"

@@ -4,19 +4,11 @@
 
 rule tables:
     input:
-        divergences=per_noise(f"{RESULTS}/divergence/noise_{{noise}}mK.json"),
-        full=per_noise(f"{RESULTS}/posteriors/noise_{{noise}}mK/full.csv"),
-        full_summaries=per_noise(f"{RESULTS}/posteriors/noise_{{noise}}mK/full.json"),
-        emulator=per_noise(f"{RESULTS}/posteriors/noise_{{noise}}mK/emulator.csv"),
-        emulator_summaries=per_noise(
-            f"{RESULTS}/posteriors/noise_{{noise}}mK/emulator.json"
-        ),
+        results=per_noise(rules.divergence.output[0]),
         accuracy=rules.emulator_accuracy.output.summary,
     output:
         expand(
-            f"{RESULTS}/tables/{{name}}.{{ext}}",
-            name=["kl", "accuracy", "evidence", "bias"],
-            ext=["csv", "md", "tex"],
+            f"{RESULTS}/tables/{{name}}.{{ext}}", name=TABLES, ext=["csv", "md", "tex"]
         ),
     log:
         "logs/tables.log",
@@ -27,9 +19,6 @@ rule tables:
     resources:
         mem_mb=1000,
         runtime=5,
-    params:
-        cfg=sections("parameters"),
-        noise_levels=[float(noise) for noise in NOISE_LEVELS],
     script:
         "../scripts/tables.py"
 
@@ -54,15 +43,15 @@ rule figure_emulator_error:
 
 rule figure_corner:
     input:
-        full=f"{RESULTS}/posteriors/noise_{{noise}}mK/full.csv",
-        full_summary=f"{RESULTS}/posteriors/noise_{{noise}}mK/full.json",
-        emulator=f"{RESULTS}/posteriors/noise_{{noise}}mK/emulator.csv",
+        full=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/full.csv",
+        full_summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/full.json",
+        emulator=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.csv",
     output:
-        multiext(f"{RESULTS}/figures/corner_noise_{{noise}}mK", ".pdf", ".png"),
+        multiext(f"{RESULTS}/figures/corner_noise_{{noise_mK}}mK", ".pdf", ".png"),
     log:
-        "logs/figures/corner_noise_{noise}mK.log",
+        "logs/figures/corner_noise_{noise_mK}mK.log",
     benchmark:
-        "benchmarks/figures/corner_noise_{noise}mK.tsv"
+        "benchmarks/figures/corner_noise_{noise_mK}mK.tsv"
     conda:
         ENV
     resources:
@@ -77,8 +66,8 @@ rule figure_corner:
 rule figure_kl:
     input:
         kl=f"{RESULTS}/tables/kl.csv",
+        prediction=rules.kl_prediction.output[0],
         accuracy=rules.emulator_accuracy.output.summary,
-        linearisation=rules.linearise.output[0],
     output:
         multiext(f"{RESULTS}/figures/kl", ".pdf", ".png"),
     log:
@@ -112,12 +101,11 @@ rule figure_bias:
         "../scripts/figure_bias.py"
 
 
-# The validation problem (emulator.name: perturbed): the exact D_KL beside every estimate.
+# The validation problem (an emulator that knows the exact D_KL, e.g. perturbed): the
+# exact value beside every estimate.
 rule validation_table:
     input:
-        kl=f"{RESULTS}/tables/kl.csv",
-        data=per_noise(f"{RESULTS}/data/noise_{{noise}}mK.npz"),
-        emulator=rules.train_emulator.output,
+        results=per_noise(rules.divergence.output[0]),
     output:
         multiext(f"{RESULTS}/validation/kl", ".csv", ".md", ".tex"),
     log:
@@ -129,7 +117,5 @@ rule validation_table:
     resources:
         mem_mb=1000,
         runtime=5,
-    params:
-        noise_levels=[float(noise) for noise in NOISE_LEVELS],
     script:
         "../scripts/validation_table.py"

@@ -7,15 +7,15 @@
 rule nested_sampling:
     input:
         unpack(model_inputs),
-        data=f"{RESULTS}/data/noise_{{noise}}mK.npz",
+        data=f"{RESULTS}/data/noise_{{noise_mK}}mK.npz",
         script=Path(workflow.current_basedir, "../scripts/nested_sampling.py").resolve(),
     output:
-        samples=f"{RESULTS}/sampling/{{model}}/noise_{{noise}}mK/nested_samples.csv",
-        stats=f"{RESULTS}/sampling/{{model}}/noise_{{noise}}mK/stats.json",
+        samples=f"{RESULTS}/sampling/{{model}}/noise_{{noise_mK}}mK/nested_samples.csv",
+        stats=f"{RESULTS}/sampling/{{model}}/noise_{{noise_mK}}mK/stats.json",
     log:
-        "logs/nested_sampling/{model}_noise_{noise}mK.log",
+        "logs/nested_sampling/{model}_noise_{noise_mK}mK.log",
     benchmark:
-        "benchmarks/nested_sampling/{model}_noise_{noise}mK.tsv"
+        "benchmarks/nested_sampling/{model}_noise_{noise_mK}mK.tsv"
     conda:
         ENV
     threads: 2
@@ -34,7 +34,7 @@ rule nested_sampling:
         emulator=lambda wildcards, input: input.get("emulator", ""),
     shell:
         "{resources.mpi} python {input.script:q} --config {params.cfg:q}"
-        " --model {wildcards.model} --noise-mK {wildcards.noise}"
+        " --model {wildcards.model} --noise-mK {wildcards.noise_mK}"
         " --data {input.data:q} --emulator={params.emulator:q}"
         " --samples {output.samples:q} --stats {output.stats:q} --log {log:q}"
 
@@ -43,12 +43,12 @@ rule posterior:
     input:
         unpack(posterior_inputs),
     output:
-        table=f"{RESULTS}/posteriors/noise_{{noise}}mK/{{model}}.csv",
-        summary=f"{RESULTS}/posteriors/noise_{{noise}}mK/{{model}}.json",
+        table=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.csv",
+        summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.json",
     log:
-        "logs/posterior/{model}_noise_{noise}mK.log",
+        "logs/posterior/{model}_noise_{noise_mK}mK.log",
     benchmark:
-        "benchmarks/posterior/{model}_noise_{noise}mK.tsv"
+        "benchmarks/posterior/{model}_noise_{noise_mK}mK.tsv"
     conda:
         ENV
     threads: 2

@@ -44,11 +44,11 @@ rule merge_split:
 
 rule mock_data:
     output:
-        f"{RESULTS}/data/noise_{{noise}}mK.npz",
+        f"{RESULTS}/data/noise_{{noise_mK}}mK.npz",
     log:
-        "logs/mock_data/noise_{noise}mK.log",
+        "logs/mock_data/noise_{noise_mK}mK.log",
     benchmark:
-        "benchmarks/mock_data/noise_{noise}mK.tsv"
+        "benchmarks/mock_data/noise_{noise_mK}mK.tsv"
     conda:
         ENV
     resources:

@@ -3,14 +3,12 @@
 from posterior_recovery import plots, posterior, study
 
 study.setup_logging(snakemake.log[0])
-prior = study.prior_from(snakemake.params.cfg)
 full, summary = posterior.read(snakemake.input.full, snakemake.input.full_summary)
-flag = "reweighting ESS below threshold" if summary["ess_below_threshold"] else ""
 plots.corner(
     full,
     posterior.read(snakemake.input.emulator),
-    prior,
-    float(snakemake.wildcards.noise),
+    study.prior_from(snakemake.params.cfg),
+    float(snakemake.wildcards.noise_mK),
     snakemake.output[0].removesuffix(".pdf"),
-    flag=flag,
+    flag="reweighting ESS below threshold" if summary["ess_below_threshold"] else "",
 )

@@ -1,0 +1,66 @@
+"""Figures: every plot writes its PDF and PNG, flagged noise levels included."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from posterior_recovery import plots
+from posterior_recovery.comparison import kl_prediction, prediction_grid
+from posterior_recovery.posterior import weighted_table
+
+from .conftest import REDSHIFT, gaussian_trough_prior
+
+ACCURACY = {"rmse_mean_mK": 1.0, "rmse_p95_mK": 3.0, "n_data": 490}
+
+
+def written(stem):
+    return all(stem.with_suffix(s).stat().st_size > 1000 for s in (".pdf", ".png"))
+
+
+def test_emulator_error(tmp_path):
+    error = np.abs(np.sin(REDSHIFT)) + 0.1
+    plots.emulator_error(REDSHIFT, error, 3 * error, tmp_path / "error")
+    assert written(tmp_path / "error")
+
+
+def test_corner_of_both_posteriors(tmp_path):
+    prior = gaussian_trough_prior()
+    rng = np.random.default_rng(0)
+    tables = [
+        weighted_table(
+            prior.fiducial + rng.normal(0, 0.05, (500, 3)) * (prior.upper - prior.lower),
+            rng.uniform(size=500),
+            prior.names,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    plots.corner(*tables, prior, 25.0, tmp_path / "corner", flag="ESS below threshold")
+    assert written(tmp_path / "corner")
+
+
+@pytest.mark.parametrize("flagged", [False, True])
+def test_kl_against_noise_with_and_without_flagged_levels(tmp_path, flagged):
+    noise = np.array([5.0, 25.0, 50.0, 250.0])
+    kl = pd.DataFrame({
+        "noise_mK": noise, "bound_mean": 245 / noise**2, "kl_flow": [1.0, 0.1, -0.02, 0.05],
+        "kl_flow_low": [0.5, 0.0, -0.1, 0.0], "kl_flow_high": [1.5, 0.2, 0.05, 0.1],
+        "kl_likelihood": [1.2, 0.05, 0.01, 0.001], "kl_likelihood_err": [0.1, 0.01, 0.002, 1e-4],
+        "ess_below_threshold": [flagged, False, False, False],
+    })  # fmt: skip
+    linearisation = {
+        "full_signal": np.zeros(490), "emulator_signal": np.full(490, 0.5),
+        "full_jacobian": np.ones((490, 1)), "emulator_jacobian": np.ones((490, 1)),
+        "prior_mean": np.zeros(1), "prior_variance": np.ones(1),
+    }  # fmt: skip
+    prediction = kl_prediction(prediction_grid(noise, n=20), ACCURACY, linearisation)
+    plots.kl_against_noise(kl, prediction, ACCURACY, tmp_path / "kl")
+    assert written(tmp_path / "kl")
+
+
+def test_bias(tmp_path):
+    table = pd.DataFrame({
+        "noise_mK": [5.0, 5.0, 250.0, 250.0], "parameter": ["a", "b", "a", "b"],
+        "emulator_bias": [0.7, 0.1, 0.02, 0.01],
+    })  # fmt: skip
+    plots.bias(table, tmp_path / "bias")
+    assert written(tmp_path / "bias")
