@@ -11,7 +11,12 @@
 # longest wall time of the rule's jobs in the default study's benchmark files (README,
 # "Running on a cluster"; workflow/profiles/slurm).
 
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
+
+from posterior_recovery.config import ConfigError, load_config_file
 
 min_version("9.0")
 
@@ -19,6 +24,12 @@ min_version("9.0")
 # The default study, unless --configfile names another: Snakemake would otherwise merge
 # the two, and keys of the default (the globalemu and flow settings) would leak into it.
 if not workflow.overwrite_configfiles:
+    if Path("config/config.yaml").exists():
+        # Snakemake's own message for a YAML error names neither the file nor the line.
+        try:
+            load_config_file("config/config.yaml")
+        except ConfigError as error:
+            raise WorkflowError(str(error)) from None
 
     configfile: "config/config.yaml"
 

@@ -1,6 +1,7 @@
 """Configuration validation: the shipped configs pass, and each mistake names its key."""
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,18 @@ MISTAKES = {
         ["emulator.early_stop", "epochs >= 50"],
     ),
     "unknown emulator": (set_key(["emulator", "name"], "gp"), ["emulator.name", "'gp'"]),
+    "unknown activation": (
+        set_key(["emulator", "activation"], "tanhh"),
+        ["emulator.activation: 'tanhh' is not one of", "'tanh'", "'relu'"],
+    ),
+    "unknown density estimator setting": (
+        set_key(["density_estimator", "settings"], {"bandwith": 0.2}),
+        ["density_estimator.settings", "'bandwith' was unexpected", "allowed: ['bandwidth']"],
+    ),
+    "unknown sampler setting": (
+        set_key(["sampler", "inner_steps"], 3),
+        ["sampler: ", "'inner_steps' was unexpected", "'inner_steps_per_dim'"],
+    ),
     "perturbed emulator of a nonlinear simulator": (
         set_key(["emulator"], PERTURBED),
         ["emulator.name", "simulator.name: linear", "['width_z'] are log-uniform"],
@@ -182,3 +195,100 @@ def test_every_problem_is_listed(tiny, mutations, keys):
 
 def test_config_error_is_a_value_error():
     assert issubclass(ConfigError, ValueError)
+
+
+def number_and_list_keys(config, path=()):
+    """Yield the path of every number or list in ``config``, through its mappings."""
+    if isinstance(config, dict):
+        for key, value in config.items():
+            yield from number_and_list_keys(value, (*path, key))
+    elif isinstance(config, int | float | list) and not isinstance(config, bool):
+        yield path
+
+
+def as_command_line(path, value) -> str:
+    """Write the ``--config`` entry that sets ``path`` to ``value`` (nested: a mapping)."""
+    text = json.dumps(value)
+    for key in reversed(path[1:]):
+        text = f"{{{key}: {text}}}"
+    return f"{path[0]}={text}"
+
+
+@pytest.mark.parametrize("relative", ["tests/config/tiny.yaml", "config/config.yaml",
+                                      "config/validation.yaml", "config/paper.yaml"])  # fmt: skip
+def test_every_number_and_list_key_can_be_set_on_the_command_line(relative):
+    """``--config key=value`` gives what a config file gives, for every such key."""
+    from snakemake.cli import parse_config
+    from snakemake.utils import update_config
+
+    from posterior_recovery.config import coerce_overrides
+
+    original = load(relative)
+    # what Snakemake makes of a list: strings, which the schema rejects
+    assert parse_config(["noise_levels_mK=[5, 25]"]) == {"noise_levels_mK": ["5", "25"]}
+    paths = list(number_and_list_keys(original))
+    assert ("noise_levels_mK",) in paths and ("parameters",) in paths and len(paths) > 15
+    for path in paths:
+        value = original
+        for key in path:
+            value = value[key]
+        overrides = parse_config([as_command_line(path, value)])
+        config = copy.deepcopy(original)
+        update_config(config, overrides)  # as Snakemake merges --config into the config
+        coerce_overrides(config, overrides)
+        assert config == original, path
+    check_config(config, SCHEMA)
+
+
+def test_command_line_strings_stay_strings_where_they_are_no_number():
+    from posterior_recovery.config import coerce_overrides
+
+    config = {"simulator": {"name": "ares", "options": {"python": "ares-venv/bin/python",
+                                                        "bundle": "null"}}}  # fmt: skip
+    coerce_overrides(config, config)
+    assert config["simulator"]["options"] == {"python": "ares-venv/bin/python", "bundle": None}
+
+
+@pytest.mark.parametrize(
+    "levels, message",
+    [
+        ([25, 25.0000001], "25 and 25.0000001 are one level to the 1 uK resolution"),
+        ([25, 25.0], "has non-unique elements"),
+    ],
+)
+def test_noise_levels_that_collide_are_rejected(tiny, levels, message):
+    config = copy.deepcopy(tiny)
+    config["noise_levels_mK"] = levels
+    with pytest.raises(ConfigError, match=message):
+        check_config(config, SCHEMA)
+
+
+def test_noise_labels_keep_the_level_exactly():
+    from posterior_recovery.names import noise_label
+
+    labels = [noise_label(x) for x in (5, 25.0, 2.5, 25.000001, 1234567, 0.001)]
+    assert labels == ["5", "25", "2.5", "25.000001", "1234567", "0.001"]
+    assert all(float(label) == x for label, x in zip(labels, (5, 25, 2.5, 25.000001, 1234567,
+                                                              0.001), strict=True))  # fmt: skip
+
+
+def test_a_yaml_error_names_the_file_and_line(tmp_path):
+    from posterior_recovery.config import load_config_file
+
+    path = tmp_path / "study.yaml"
+    path.write_text("seed: 1\nnoise_levels_mK: [5, 25\nfull_posterior: reweighting\n")
+    with pytest.raises(ConfigError, match=rf"{path}, line 3, column \d+: not valid YAML"):
+        load_config_file(path)
+    path.write_text("- a list\n")
+    with pytest.raises(ConfigError, match="a mapping of keys, not a list"):
+        load_config_file(path)
+
+
+def test_check_config_command(tmp_path, capsys):
+    from posterior_recovery.cli import main
+
+    assert main(["check-config", str(ROOT / "config/quick.yaml")]) == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("seed: [1\n")
+    assert main(["check-config", str(bad)]) == 1
+    assert f"{bad}, line 2" in capsys.readouterr().err

@@ -106,3 +106,16 @@ def test_accuracy_summary():
     assert result["summary"]["rmse_max_mK"] == 4.0
     assert result["summary"]["n_data"] == 10
     np.testing.assert_allclose(result["mean_abs_error_z"], 2.5)
+
+
+@pytest.mark.parametrize("name", emulators.globalemu.ACTIVATIONS)
+def test_every_allowed_activation_is_the_same_in_keras_and_jax(name):
+    """The network trains with Keras's activation and is evaluated with JAX's."""
+    import keras
+
+    from posterior_recovery.emulators.globalemu import _activation
+
+    x = np.linspace(-6.0, 6.0, 1001)
+    trained = np.asarray(keras.activations.get(name)(x.astype("float32")))
+    # float32 rounding of values of order 1-6: ~1e-6
+    np.testing.assert_allclose(np.asarray(_activation(name)(x)), trained, atol=5e-6)

@@ -1,20 +1,27 @@
-"""``posterior-recovery``: the paper's bound and accuracy requirement on the command line.
+"""``posterior-recovery``: the paper's bound and accuracy requirement, and a config check.
 
     posterior-recovery bound --rmse 0.99 --sigma 5 25 50 250 --n-data 490
     posterior-recovery requirement --sigma 25 --n-data 490 --max-kl 1
+    posterior-recovery check-config config/my_study.yaml
 
 ``bound`` prints D_KL <= (N_d / 2) (RMSE / sigma)^2 for each noise level; ``requirement``
 prints the largest emulator RMSE for which that bound stays below ``--max-kl`` nats
-(Bevins, Gessey-Jones & Handley 2025, Section 2). A bad argument gives one error line
-and exit status 2.
+(Bevins, Gessey-Jones & Handley 2025, Section 2). ``check-config`` runs the workflow's
+config check on a file, naming the line of a YAML syntax error (Snakemake's own message
+for one names neither file nor line), and exits with status 1 when the file is wrong.
+A bad argument gives one error line and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .divergence import kl_bound, required_rmse
+
+# The workflow's schema, beside the package in the repository (an editable install).
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,12 +64,30 @@ def _parser() -> argparse.ArgumentParser:
     requirement.add_argument(
         "--max-kl", type=_positive, default=1.0, help="largest acceptable D_KL in nats (1)"
     )
+
+    check = commands.add_parser("check-config", help="check a config file as the workflow does")
+    check.add_argument("configfile", help="the config file (YAML or JSON)")
+    check.add_argument("--schema", default=str(SCHEMA), help="the workflow's config schema")
     return parser
+
+
+def _check_config(path, schema) -> int:
+    from .config import ConfigError, check_config, load_config_file
+
+    try:
+        check_config(load_config_file(path), schema)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{path}: a valid configuration")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "check-config":
+        return _check_config(args.configfile, args.schema)
     for sigma in args.sigma:
         if args.command == "bound":
             value = kl_bound(args.rmse, sigma, args.n_data)

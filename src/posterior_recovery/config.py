@@ -12,6 +12,7 @@ offending key.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -19,8 +20,9 @@ import yaml
 from .backends import schema_errors
 from .density import ESTIMATORS
 from .emulators import EMULATORS
-from .names import ROUTES
+from .names import ROUTES, noise_label
 from .samplers import SAMPLERS
+from .seeds import noise_code
 from .simulators import SIMULATORS
 
 FAMILIES = (SIMULATORS, EMULATORS, SAMPLERS, ESTIMATORS)
@@ -28,6 +30,74 @@ FAMILIES = (SIMULATORS, EMULATORS, SAMPLERS, ESTIMATORS)
 
 class ConfigError(ValueError):
     """The configuration is wrong; the message names the key and the fix."""
+
+
+def load_config_file(path) -> dict:
+    """Read a YAML (or JSON) config file; a syntax error names the file, line and column.
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not valid YAML, or is not a mapping.
+    """
+    try:
+        config = yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}{where}: not valid YAML: {problem}") from None
+    if not isinstance(config, dict):
+        kind = type(config).__name__
+        raise ConfigError(f"{path}: a config file is a mapping of keys, not a {kind}")
+    return config
+
+
+def _typed(value):
+    """Return the number, boolean or null that a command-line string spells, or the string."""
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _typed(item) for key, item in value.items()}
+    if not isinstance(value, str):
+        return value
+    for parse in (int, float):
+        try:
+            return parse(value)
+        except ValueError:
+            pass
+    return {"true": True, "false": False, "null": None}.get(value.lower(), value)
+
+
+def coerce_overrides(config: dict, overrides: Mapping) -> None:
+    """Give values from the command line (``--config key=value``) their config-file types.
+
+    Snakemake reads a command-line value as a number where it can, but a list or a
+    mapping as YAML with every item a string (``noise_levels_mK=[5,25]`` gives
+    ``['5', '25']``). At every place that ``overrides`` sets, ``config`` (which already
+    holds them) gets the number, boolean or null that each string spells; values from
+    config files are left as they are.
+    """
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(config.get(key), dict):
+            coerce_overrides(config[key], value)
+        elif key in config:
+            config[key] = _typed(config[key])
+
+
+def _noise_errors(levels) -> list[str]:
+    """Noise levels that would share a folder or a seed stream."""
+    errors = []
+    for i, a in enumerate(levels):
+        for b in levels[i + 1 :]:
+            if noise_label(a) == noise_label(b) or noise_code(a) == noise_code(b):
+                errors.append(
+                    f"noise_levels_mK: {a} and {b} are one level to the 1 uK resolution of "
+                    "the seed streams (and file names); keep one of them"
+                )
+    return errors
 
 
 def schema(base: dict) -> dict:
@@ -78,7 +148,7 @@ def _jax_errors(config: dict) -> list[str]:
 
 def semantic_errors(config: dict) -> list[str]:
     """Violations of the rules a schema cannot express, for a schema-valid config."""
-    errors = _prior_errors(config["parameters"])
+    errors = _prior_errors(config["parameters"]) + _noise_errors(config["noise_levels_mK"])
     z = config["simulator"]["redshift"]
     if z["min"] >= z["max"]:
         errors.append(f"simulator.redshift.min: {z['min']} must be below max {z['max']}")

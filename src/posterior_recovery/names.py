@@ -6,6 +6,8 @@ and the library keys its seed streams, columns and outputs on them.
 
 from __future__ import annotations
 
+import numpy as np
+
 SPLITS = ("train", "validation", "test")
 """The simulated sets: training, validation (the emulator's early stopping) and test
 (its accuracy)."""
@@ -19,6 +21,22 @@ ROUTES = ("nested_sampling", "reweighting")
 TABLES = ("kl", "accuracy", "evidence", "bias")
 """The study's tables, each written as .csv, .md and .tex."""
 
+KL_COLUMNS = [
+    "noise_mK", "bound_mean", "bound_p95", "kl_linearised", "kl_flow", "kl_flow_low",
+    "kl_flow_high", "kl_likelihood", "kl_likelihood_err", "log_evidence_ratio",
+    "log_evidence_ratio_err", "log_mean_likelihood_ratio", "full_posterior", "ess",
+    "ess_below_threshold",
+]  # fmt: skip
+EVIDENCE_COLUMNS = [
+    "noise_mK", "log_Z_full", "log_Z_full_err", "log_Z_emulator", "log_Z_emulator_err",
+    "full_posterior", "full_model_calls", "emulator_calls",
+]  # fmt: skip
+VALIDATION_COLUMNS = [
+    "noise_mK", "kl_exact", "kl_linearised", "kl_likelihood", "kl_likelihood_err", "kl_flow",
+    "kl_flow_low", "kl_flow_high", "bound_mean", "bound_p95", "full_posterior", "ess",
+    "ess_below_threshold",
+]  # fmt: skip
+
 
 def noise_label(noise_mK: float) -> str:
     """Return the noise level as it appears in file names (``noise_<label>mK``).
@@ -31,6 +49,7 @@ def noise_label(noise_mK: float) -> str:
     Returns
     -------
     str
-        Its shortest decimal form (``%g``): 25.0 -> ``25``, 2.5 -> ``2.5``.
+        The shortest decimal that reads back as the same number, without an exponent:
+        25.0 -> ``25``, 2.5 -> ``2.5``, 25.000001 -> ``25.000001``, 1234567 -> ``1234567``.
     """
-    return f"{float(noise_mK):g}"
+    return np.format_float_positional(float(noise_mK), trim="-")

@@ -4,15 +4,24 @@ import json
 import os
 import shlex
 import sys
+from glob import glob
 
 from snakemake.exceptions import WorkflowError
 from snakemake.settings.types import DeploymentMethod
 
-from posterior_recovery.config import ConfigError, backend_errors, check_config
+from posterior_recovery.config import (
+    ConfigError,
+    backend_errors,
+    check_config,
+    coerce_overrides,
+)
+from posterior_recovery.artifacts import folder_problem
 from posterior_recovery.emulators import knows_exact_kl
 from posterior_recovery.names import MODELS, SPLITS, TABLES, noise_label
 from posterior_recovery.samplers import mpi_tasks
 
+# Values given as --config key=value get the types they have in a config file.
+coerce_overrides(config, workflow.config_settings.config)
 try:
     check_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 except ConfigError as error:
@@ -31,6 +40,21 @@ RESULTS = "results"
 ENV = "../../envs/posterior-recovery.yaml"
 NOISE_LEVELS = [noise_label(noise_mK) for noise_mK in config["noise_levels_mK"]]
 CHUNKS = list(range(config["training_set"]["chunks"]))
+
+# Snakemake sees a folder output (the emulator, the density estimators) as one file and
+# cannot tell when a file inside it is deleted or changed; their manifests can.
+DAMAGED_FOLDERS = [
+    f"{folder}: {problem}"
+    for folder in [f"{RESULTS}/emulator/model", *glob(f"{RESULTS}/density/noise_*mK/*")]
+    if (problem := folder_problem(folder))
+]
+if DAMAGED_FOLDERS:
+    raise WorkflowError(
+        "a folder output no longer holds what its job wrote:\n  "
+        + "\n  ".join(DAMAGED_FOLDERS)
+        + "\nRemove that folder and run the same command again: Snakemake then remakes it"
+        " and reruns what depends on it."
+    )
 SAMPLER_TASKS = mpi_tasks(config)
 # Shell rules run `python`: the job's conda environment's with --sdm conda, otherwise the
 # one running Snakemake (its .venv need not be activated). A prefix, not a param, so
@@ -42,7 +66,7 @@ if DeploymentMethod.CONDA not in workflow.deployment_settings.deployment_method:
 
 
 wildcard_constraints:
-    noise_mK=r"[0-9.e+-]+",
+    noise_mK=r"[0-9.]+",
     split="|".join(SPLITS),
     model="|".join(MODELS),
     chunk=r"\d+",
@@ -96,7 +120,7 @@ def posterior_inputs(wildcards):
         inputs["samples"] = run.format(model="emulator")
     else:
         inputs["samples"] = run.format(model=wildcards.model)
-        inputs["stats"] = inputs["samples"].replace("nested_samples.csv", "stats.json")
+    inputs["stats"] = inputs["samples"].replace("nested_samples.csv", "stats.json")
     return inputs
 
 

@@ -26,10 +26,14 @@ from .metadata import read_metadata, write_metadata
 log = logging.getLogger(__name__)
 
 NAME = "globalemu"
+# Activations that Keras (training) and JAX (evaluation, :class:`JaxEmulator`) compute
+# alike, to float32 precision (tests/test_emulator.py); gelu and leaky_relu differ.
+ACTIVATIONS = ("celu", "elu", "hard_sigmoid", "hard_tanh", "log_sigmoid", "mish", "relu",
+               "relu6", "selu", "sigmoid", "silu", "softplus", "swish", "tanh")  # fmt: skip
 SETTINGS = {
     "layer_sizes": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 1},
                     "description": "hidden layer widths"},
-    "activation": {"type": "string", "description": "activation of the hidden layers"},
+    "activation": {"enum": list(ACTIVATIONS), "description": "activation of the hidden layers"},
     "learning_rate": {"type": "number", "exclusiveMinimum": 0},
     "epochs": {"type": "integer", "minimum": 1},
     "batch_size": {"type": "integer", "minimum": 1},
@@ -74,6 +78,9 @@ def train(model_dir, train_set, validation_set, parameter_names, log_columns, se
     ``log_columns``: indices of parameters that globalemu takes log10 of.
     ``settings``: the config's ``emulator`` section. Deterministic given ``seed``.
     """
+    from .. import _tensorflow  # noqa: F401 - TensorFlow without its start-up banner
+
+    # isort: split
     import keras
     from globalemu.network import nn
     from globalemu.preprocess import process
