@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from posterior_recovery import artifacts, density, study
+from posterior_recovery import artifacts, density, posterior, study
 from posterior_recovery.names import SPLITS, TABLES
 
 from .conftest import REPO
@@ -44,7 +44,8 @@ def run(cfg, tmp_path_factory):
         artifacts.write_npz(root / f"{split}.npz", merged)
         assert failures.empty
     files.emulator = root / "emulator"
-    study.train_emulator(cfg, files.emulator, root / "train.npz", root / "validation.npz")
+    with artifacts.folder(files.emulator) as model_dir:
+        study.train_emulator(cfg, model_dir, root / "train.npz", root / "validation.npz")
     files.accuracy = root / "accuracy.json"
     summary, errors = study.emulator_accuracy(cfg, files.emulator, root / "test.npz")
     artifacts.write_json(files.accuracy, summary)
@@ -62,12 +63,12 @@ def run(cfg, tmp_path_factory):
         table, summary = study.make_posterior(
             cfg, model, NOISE_MK, files.samples, files.data, files.emulator, files.stats
         )
-        artifacts.write_csv(root / f"{model}.csv", table)
-        artifacts.write_json(root / f"{model}.json", summary)
-        for seed, (estimator, held_out) in enumerate(
-            study.fit_densities(cfg, model, NOISE_MK, root / f"{model}.csv")
-        ):
-            density.save(estimator, root / f"{model}_densities/seed{seed}", held_out, {})
+        posterior.write(table, summary, root / f"{model}.csv", root / f"{model}.json")
+        fits = study.fit_densities(cfg, model, NOISE_MK, root / f"{model}.csv",
+                                   root / f"{model}.json")  # fmt: skip
+        with artifacts.folder(root / f"{model}_densities") as directory:
+            for seed, (estimator, held_out) in enumerate(fits):
+                density.save(estimator, directory / f"seed{seed}", held_out, {})
     files.linearisation = root / "linearisation.npz"
     artifacts.write_npz(files.linearisation, study.linearise(cfg, files.emulator))
     inputs = types.SimpleNamespace(

@@ -15,13 +15,12 @@ A posterior is stored as two files:
 from __future__ import annotations
 
 import hashlib
-import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.special import logsumexp
 
+from . import artifacts
 from .divergence import effective_sample_size
 
 EVIDENCE_DRAWS = 1000
@@ -136,17 +135,24 @@ def flag_ess(summary: dict, threshold: float) -> dict:
 
 
 def write(table: pd.DataFrame, summary: dict, csv_path, json_path) -> None:
-    """Write a posterior's table and summary."""
-    table.to_csv(csv_path, index=False)
-    Path(json_path).write_text(json.dumps(summary, indent=2) + "\n")
+    """Write a posterior's table and summary; the summary records the table's rows."""
+    artifacts.write_csv(csv_path, table)
+    artifacts.write_json(json_path, {**summary, "n_samples": len(table)})
 
 
-def read(csv_path, json_path=None):
-    """Read a posterior; returns the table, or (table, summary) when json_path is given."""
-    table = pd.read_csv(csv_path)
-    if json_path is None:
-        return table
-    return table, json.loads(Path(json_path).read_text())
+def read(csv_path, json_path, names):
+    """Read a posterior written by :func:`write`, checked; returns (table, summary).
+
+    Parameters
+    ----------
+    csv_path, json_path : path
+        The table and the summary.
+    names : sequence of str
+        The parameter columns the table must have.
+    """
+    summary = artifacts.read("summary", json_path)
+    table = artifacts.read("posterior", csv_path, columns=names, rows=summary.get("n_samples"))
+    return table, summary
 
 
 def equal_weight_samples(table: pd.DataFrame, names, n_samples: int, rng) -> np.ndarray:

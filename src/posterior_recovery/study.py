@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
-from anesthetic import read_chains
 
-from . import comparison, density, emulators, posterior, samplers, seeds, training_set
+from . import artifacts, comparison, density, emulators, posterior, samplers, seeds, training_set
+from .artifacts import ArtifactError, damaged
 from .batching import map_batches
 from .likelihood import GaussianLikelihood
 from .likelihood import mock_data as draw_mock_data
@@ -29,9 +30,14 @@ from .tables import study_tables, validation_table
 def setup_logging(log_path: str | Path) -> logging.Logger:
     """Send this process's logging, stdout and stderr to the rule's log file.
 
-    stdout too, since globalemu and margarine report training progress with print().
+    stdout too, since globalemu and margarine report training progress with print(), and
+    at the level of file descriptors, so that what compiled libraries write lands there
+    as well instead of on Snakemake's console.
     """
     log_file = open(log_path, "a", buffering=1)  # noqa: SIM115 - lives as long as the job
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+        os.dup2(log_file.fileno(), stream.fileno())
     sys.stdout = sys.stderr = log_file
     logging.basicConfig(
         stream=log_file,
@@ -61,7 +67,21 @@ def simulator_from(cfg: dict):
 
 def model_from(cfg: dict, model: str, emulator_dir=None):
     """Return the full model (the simulator) or the trained emulator in ``emulator_dir``."""
-    return simulator_from(cfg) if model == "full" else emulators.load(emulator_dir)
+    return simulator_from(cfg) if model == "full" else load_emulator(emulator_dir)
+
+
+def load_emulator(emulator_dir):
+    """Return the emulator in ``emulator_dir``, its files checked against their manifest."""
+    return emulators.load(artifacts.read("emulator", emulator_dir))
+
+
+def read_data(path, noise_mK: float) -> dict:
+    """Read the mock data of one noise level, checked to be that level's."""
+    data = artifacts.read("data", path)
+    if float(data["noise_mK"]) != float(noise_mK):
+        raise damaged(path, f"it holds data for {float(data['noise_mK'])} mK, not {noise_mK} mK",
+                      "mock_data")  # fmt: skip
+    return data
 
 
 def inputs_digest(text: str, paths) -> str:
@@ -96,7 +116,7 @@ def simulate_chunk(cfg: dict, split: str, chunk: int) -> dict[str, np.ndarray]:
 
 def merge_split(cfg: dict, chunk_paths):
     """Merge a split's chunks, failures left out; return (merged arrays, failures table)."""
-    chunks = [dict(np.load(path)) for path in chunk_paths]
+    chunks = [artifacts.read("chunk", path) for path in chunk_paths]
     merged, failures = training_set.merge_chunks(
         chunks, prior_from(cfg).names, cfg["training_set"]["max_failure_fraction"]
     )
@@ -111,8 +131,8 @@ def train_emulator(cfg: dict, model_dir, train_path, validation_path) -> None:
         model_dir,
         cfg["emulator"],
         prior=prior_from(cfg),
-        train_set=dict(np.load(train_path)),
-        validation_set=dict(np.load(validation_path)),
+        train_set=artifacts.read("split", train_path),
+        validation_set=artifacts.read("split", validation_path),
         simulator=simulator_from(cfg),
         seed=seeds.emulator(cfg["seed"]),
     )
@@ -126,9 +146,9 @@ def emulator_accuracy(cfg: dict, model_dir, test_path):
     and 95th-percentile absolute error against redshift (:func:`.emulators.accuracy`).
     """
     prior = prior_from(cfg)
-    test = np.load(test_path)
+    test = artifacts.read("split", test_path)
     physical = np.asarray(prior.to_physical(test["theta"]))
-    emulated = map_batches(emulators.load(model_dir), physical, 256)
+    emulated = map_batches(load_emulator(model_dir), physical, 256)
     result = emulators.accuracy(emulated, test["signals"])
     log.info("accuracy: %s", result["summary"])
     errors = {key: value for key, value in result.items() if key != "summary"}
@@ -156,8 +176,9 @@ def nested_sampling(cfg: dict, model: str, noise_mK: float, data_path, emulator_
     """
     prior = prior_from(cfg)
     likelihood = GaussianLikelihood(
-        np.load(data_path)["data"], noise_mK, model_from(cfg, model, emulator_dir), prior
-    )
+        read_data(data_path, noise_mK)["data"], noise_mK, model_from(cfg, model, emulator_dir),
+        prior,
+    )  # fmt: skip
     seed = seeds.sampler(cfg["seed"], noise_mK, model)
     log.info("sampling the %s posterior at %g mK with %s", model, noise_mK, cfg["sampler"])
     inputs = [data_path, emulator_dir] if emulator_dir else [data_path]
@@ -167,13 +188,13 @@ def nested_sampling(cfg: dict, model: str, noise_mK: float, data_path, emulator_
     if samples is None:
         return None, None
     log_z, log_z_err = posterior.log_evidence(samples, seed)
-    stats.update(log_evidence=log_z, log_evidence_err=log_z_err)
+    stats.update(log_evidence=log_z, log_evidence_err=log_z_err, n_samples=len(samples))
     log.info("log Z = %.3f +- %.3f", log_z, log_z_err)
     return samples, stats
 
 
 def make_posterior(
-    cfg: dict, model: str, noise_mK: float, samples_path, data_path, emulator_dir, stats_path=None
+    cfg: dict, model: str, noise_mK: float, samples_path, data_path, emulator_dir, stats_path
 ):
     """Make the posterior artifact of one model at one noise level, by the configured route.
 
@@ -187,18 +208,20 @@ def make_posterior(
     """
     prior = prior_from(cfg)
     names = list(prior.names)
-    data = np.load(data_path)["data"]
-    samples = read_chains(samples_path)
-    seed = seeds.evidence(cfg["seed"], noise_mK)
+    data = read_data(data_path, noise_mK)["data"]
     reweighted = model == "full" and cfg["full_posterior"] == "reweighting"
+    # the emulator run's samples (reweighting) or this model's own run, and its stats
+    stats = artifacts.read("stats", stats_path)
+    samples = artifacts.read("run", samples_path, columns=names, rows=stats.get("n_samples"))
+    seed = seeds.evidence(cfg["seed"], noise_mK)
     route = "reweighting" if reweighted else "nested_sampling"
     if not reweighted:
         column = "logL_full" if model == "full" else "logL_emu"
         table, summary = posterior.from_nested_samples(samples, names, column, seed)
         if model == "full":
-            emulated = GaussianLikelihood(data, noise_mK, emulators.load(emulator_dir), prior)
+            emulated = GaussianLikelihood(data, noise_mK, load_emulator(emulator_dir), prior)
             table["logL_emu"] = emulated.evaluate_in_batches(table[names].to_numpy(), 256)
-        n_model_calls = json.loads(Path(stats_path).read_text())["n_likelihood_calls"]
+        n_model_calls = stats["n_likelihood_calls"]
     else:
         full = GaussianLikelihood(data, noise_mK, simulator_from(cfg), prior)
         theta = samples[names].to_numpy()
@@ -206,6 +229,8 @@ def make_posterior(
         logL_full = full.evaluate_in_batches(theta, cfg["reweighting"]["batch_size"])
         table, summary = posterior.reweight(samples, names, logL_full, seed)
         n_model_calls = len(theta)
+    if not np.isfinite([summary["log_evidence"], summary["log_evidence_err"]]).all():
+        raise ArtifactError(f"{samples_path}: its log-evidence is not finite; see the log")
     summary = posterior.flag_ess(
         {**summary, "route": route, "n_model_calls": n_model_calls},
         cfg["reweighting"]["ess_threshold"],
@@ -223,14 +248,14 @@ def make_posterior(
 # --- comparison ------------------------------------------------------------------------
 
 
-def fit_densities(cfg: dict, model: str, noise_mK: float, posterior_path):
+def fit_densities(cfg: dict, model: str, noise_mK: float, posterior_path, summary_path):
     """Fit the density estimators of one posterior, one per estimator seed.
 
     Returns a list of (DensityEstimator, held-out samples (m, d)).
     """
     settings = cfg["density_estimator"]
     prior = prior_from(cfg)
-    table = posterior.read(posterior_path)
+    table, _ = posterior.read(posterior_path, summary_path, prior.names)
     fits = []
     for estimator_seed in range(settings["n_seeds"]):
         estimator, held_out = density.fit_posterior(
@@ -264,18 +289,23 @@ def divergence(cfg: dict, noise_mK: float, inputs) -> dict:
     ``emulator_model``, ``full`` / ``full_summary`` and ``emulator`` /
     ``emulator_summary`` (the posteriors), ``full_densities`` and ``emulator_densities``.
     """
-    full, full_summary = posterior.read(inputs.full, inputs.full_summary)
-    emulated, emulator_summary = posterior.read(inputs.emulator, inputs.emulator_summary)
+    prior = prior_from(cfg)
+    full, full_summary = posterior.read(inputs.full, inputs.full_summary, prior.names)
+    emulated, emulator_summary = posterior.read(
+        inputs.emulator, inputs.emulator_summary, prior.names
+    )
+    full_densities = artifacts.read("density", inputs.full_densities)
+    emulator_densities = artifacts.read("density", inputs.emulator_densities)
     log_densities = []
     for estimator_seed in range(cfg["density_estimator"]["n_seeds"]):
-        full_dir = Path(inputs.full_densities, f"seed{estimator_seed}")
-        emulator_dir = Path(inputs.emulator_densities, f"seed{estimator_seed}")
+        full_dir = full_densities / f"seed{estimator_seed}"
+        emulator_dir = emulator_densities / f"seed{estimator_seed}"
         held_out = density.held_out_samples(full_dir)
         log_p = density.load(full_dir).log_prob(held_out)
         log_q = density.load(emulator_dir).log_prob(held_out)
         log.info("estimator seed %d: D_KL = %.4f", estimator_seed, np.mean(log_p - log_q))
         log_densities.append((log_p, log_q))
-    data = np.load(inputs.data)["data"]
+    data = read_data(inputs.data, noise_mK)["data"]
     result = comparison.noise_level_result(
         noise_mK=noise_mK,
         full=full,
@@ -283,13 +313,15 @@ def divergence(cfg: dict, noise_mK: float, inputs) -> dict:
         emulator=emulated,
         emulator_summary=emulator_summary,
         log_densities=log_densities,
-        accuracy=json.loads(Path(inputs.accuracy).read_text()),
-        linearisation=dict(np.load(inputs.linearisation)),
+        accuracy=artifacts.read("accuracy", inputs.accuracy),
+        linearisation=artifacts.read("linearisation", inputs.linearisation),
         data=data,
-        prior=prior_from(cfg),
+        prior=prior,
         n_bootstrap=cfg["divergence"]["n_bootstrap"],
         rng=seeds.bootstrap(cfg["seed"], noise_mK),
-        kl_exact=emulators.exact_kl(inputs.emulator_model, noise_mK, data),
+        kl_exact=emulators.exact_kl(
+            artifacts.read("emulator", inputs.emulator_model), noise_mK, data
+        ),  # fmt: skip
     )
     log.info("%s", result)
     return result
@@ -299,8 +331,8 @@ def kl_prediction(noise_levels, accuracy_path, linearisation_path):
     """Return the bounds and linearised D_KL on a grid of noise levels (the D_KL figure)."""
     return comparison.kl_prediction(
         comparison.prediction_grid(noise_levels),
-        json.loads(Path(accuracy_path).read_text()),
-        dict(np.load(linearisation_path)),
+        artifacts.read("accuracy", accuracy_path),
+        artifacts.read("linearisation", linearisation_path),
     )
 
 
@@ -308,12 +340,12 @@ def kl_prediction(noise_levels, accuracy_path, linearisation_path):
 
 
 def _results(result_paths) -> list[dict]:
-    return [json.loads(Path(path).read_text()) for path in result_paths]
+    return [artifacts.read("result", path) for path in result_paths]
 
 
 def tables(result_paths, accuracy_path) -> dict:
     """Return the study's tables (:func:`.tables.study_tables`) from the per-noise results."""
-    return study_tables(_results(result_paths), json.loads(Path(accuracy_path).read_text()))
+    return study_tables(_results(result_paths), artifacts.read("accuracy", accuracy_path))
 
 
 def validation(result_paths):

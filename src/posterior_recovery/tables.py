@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .artifacts import atomic_path
-from .names import TABLES
+from .names import EVIDENCE_COLUMNS, KL_COLUMNS, TABLES, VALIDATION_COLUMNS
 
 
 def write_table(table: pd.DataFrame, stem: str | Path, float_format: str = "{:.4g}") -> list[Path]:
@@ -28,23 +28,6 @@ def write_table(table: pd.DataFrame, stem: str | Path, float_format: str = "{:.4
         with atomic_path(path) as temporary:
             write(temporary)
     return paths
-
-
-KL_COLUMNS = [
-    "noise_mK", "bound_mean", "bound_p95", "kl_linearised", "kl_flow", "kl_flow_low",
-    "kl_flow_high", "kl_likelihood", "kl_likelihood_err", "log_evidence_ratio",
-    "log_evidence_ratio_err", "log_mean_likelihood_ratio", "full_posterior", "ess",
-    "ess_below_threshold",
-]  # fmt: skip
-EVIDENCE_COLUMNS = [
-    "noise_mK", "log_Z_full", "log_Z_full_err", "log_Z_emulator", "log_Z_emulator_err",
-    "full_posterior", "full_model_calls", "emulator_calls",
-]  # fmt: skip
-VALIDATION_COLUMNS = [
-    "noise_mK", "kl_exact", "kl_linearised", "kl_likelihood", "kl_likelihood_err", "kl_flow",
-    "kl_flow_low", "kl_flow_high", "bound_mean", "bound_p95", "full_posterior", "ess",
-    "ess_below_threshold",
-]  # fmt: skip
 
 
 def _by_noise(results: list[dict], columns: list[str]) -> pd.DataFrame:

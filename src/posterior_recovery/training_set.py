@@ -98,10 +98,13 @@ def merge_chunks(chunks: list[dict], names, max_failure_fraction: float):
     failures["reason"] = reason[failed]
     fraction = failed.mean()
     if fraction > max_failure_fraction:
+        log.error("the failed simulations:\n%s", failures.to_string(max_rows=40))
+        reasons = failures["reason"].value_counts()
         raise TooManyFailures(
             f"{failed.sum()} of {failed.size} simulations failed ({fraction:.1%}), more "
-            f"than training_set.max_failure_fraction = {max_failure_fraction:.1%}; "
-            "see the failures table for their parameters and reasons"
+            f"than training_set.max_failure_fraction = {max_failure_fraction:.1%}; reasons: "
+            + ", ".join(f"{reason} ({count})" for reason, count in reasons.items())
+            + "; their parameters are in this job's log"
         )
     merged = {
         "theta": theta[~failed],

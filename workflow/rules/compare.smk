@@ -6,7 +6,8 @@
 # minutes (flows), while starting a job that imports margarine takes ~10 s.
 rule fit_density:
     input:
-        f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.csv",
+        table=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.csv",
+        summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.json",
     output:
         directory(f"{RESULTS}/density/noise_{{noise_mK}}mK/{{model}}"),
     log:

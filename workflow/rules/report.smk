@@ -46,6 +46,7 @@ rule figure_corner:
         full=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/full.csv",
         full_summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/full.json",
         emulator=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.csv",
+        emulator_summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.json",
     output:
         multiext(f"{RESULTS}/figures/corner_noise_{{noise_mK}}mK", ".pdf", ".png"),
     log:

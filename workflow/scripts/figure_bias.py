@@ -1,8 +1,6 @@
 """Emulator bias per parameter and noise level."""
 
-import pandas as pd
-
-from posterior_recovery import plots, study
+from posterior_recovery import artifacts, plots, study
 
 study.setup_logging(snakemake.log[0])
-plots.bias(pd.read_csv(snakemake.input[0]), snakemake.output[0].removesuffix(".pdf"))
+plots.bias(artifacts.read("bias", snakemake.input[0]), snakemake.output[0].removesuffix(".pdf"))

@@ -8,8 +8,9 @@ fits = study.fit_densities(
     snakemake.params.cfg,
     snakemake.wildcards.model,
     float(snakemake.wildcards.noise_mK),
-    snakemake.input[0],
+    snakemake.input.table,
+    snakemake.input.summary,
 )
-with artifacts.atomic_path(snakemake.output[0]) as directory:
+with artifacts.folder(snakemake.output[0]) as directory:
     for estimator_seed, (estimator, held_out) in enumerate(fits):
         density.save(estimator, directory / f"seed{estimator_seed}", held_out, settings)

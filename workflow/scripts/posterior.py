@@ -1,6 +1,6 @@
 """The posterior artifact of one model at one noise level, by the configured route."""
 
-from posterior_recovery import artifacts, study
+from posterior_recovery import posterior, study
 
 study.setup_logging(snakemake.log[0])
 table, summary = study.make_posterior(
@@ -10,7 +10,6 @@ table, summary = study.make_posterior(
     snakemake.input.samples,
     snakemake.input.data,
     snakemake.input.emulator,
-    snakemake.input.get("stats"),
+    snakemake.input.stats,
 )
-artifacts.write_csv(snakemake.output.table, table)
-artifacts.write_json(snakemake.output.summary, summary)
+posterior.write(table, summary, snakemake.output.table, snakemake.output.summary)

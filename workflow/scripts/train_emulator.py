@@ -3,7 +3,7 @@
 from posterior_recovery import artifacts, study
 
 study.setup_logging(snakemake.log[0])
-with artifacts.atomic_path(snakemake.output[0]) as model_dir:
+with artifacts.folder(snakemake.output[0]) as model_dir:
     study.train_emulator(
         snakemake.params.cfg, model_dir, snakemake.input.train, snakemake.input.validation
     )
