@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -32,6 +34,26 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}")
     return result
+
+
+TINY = REPO / "tests/config/tiny.yaml"
+
+
+@pytest.fixture(scope="session")
+def tiny_study(tmp_path_factory):
+    """Run the tiny study once (nested-sampling route): its folder and console output.
+
+    Tests that change results work on a copy (:func:`copy_study`).
+    """
+    workdir = tmp_path_factory.mktemp("tiny_study")
+    result = run_snakemake(workdir, "--configfile", str(TINY))
+    return SimpleNamespace(workdir=workdir, console=result.stdout + result.stderr)
+
+
+def copy_study(study, destination: Path) -> Path:
+    """Copy a run's folder (results, logs, Snakemake's records) to ``destination``."""
+    shutil.copytree(study.workdir, destination, symlinks=True)
+    return destination
 
 
 # The paper's data grid, z = 6.0 .. 54.9 in steps of 0.1 (N_d = 490).

@@ -26,7 +26,7 @@ def test_redshift_grid_is_the_papers(redshift):
 
 
 def test_registry():
-    assert SIMULATORS.names == ["ares", "gaussian", "hyprfine", "linear"]
+    assert SIMULATORS.names == ["ares", "faulty", "gaussian", "hyprfine", "linear"]
     sim = make_simulator("gaussian", np.array([10.0, 20.0]), ["centre_z"])
     assert isinstance(sim, GaussianTrough)
     assert sim.parameter_names == ("centre_z",)

@@ -1,7 +1,8 @@
 """The whole DAG through Snakemake on the tiny config (gaussian simulator, 2 noise levels).
 
-One nested-sampling run of the workflow is shared by the tests of this module; the
-reweighting route then reruns only the full-posterior jobs and what depends on them.
+One nested-sampling run of the workflow is shared by the tests (conftest.tiny_study); the
+reweighting route then reruns, in a copy, only the full-posterior jobs and what depends on
+them.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ import yaml
 
 from posterior_recovery.divergence import kl_bound
 
-from .conftest import run_snakemake
+from .conftest import copy_study, run_snakemake
 
 TINY = "tests/config/tiny.yaml"
 # The tiny study's KDE estimator has a systematic error that its seed and bootstrap
@@ -29,15 +29,16 @@ DENSITY_ESTIMATOR_SYSTEMATIC = 0.07
 
 
 @pytest.fixture(scope="module")
-def tiny_runs(repo, tmp_path_factory):
+def tiny_runs(repo, tiny_study, tmp_path_factory):
     """Run the tiny study by both full-posterior routes; returns their result folders."""
-    workdir = tmp_path_factory.mktemp("tiny")
-    run_snakemake(workdir, "--configfile", str(repo / TINY))
-    nested = tmp_path_factory.mktemp("tiny_nested_sampling") / "results"
-    shutil.copytree(workdir / "results", nested)
+    workdir = copy_study(tiny_study, tmp_path_factory.mktemp("tiny") / "reweighting")
     reweighting = ("--config", "full_posterior=reweighting")
     run_snakemake(workdir, "--configfile", str(repo / TINY), *reweighting)
-    return {"workdir": workdir, "nested_sampling": nested, "reweighting": workdir / "results"}
+    return {
+        "workdir": workdir,
+        "nested_sampling": tiny_study.workdir / "results",
+        "reweighting": workdir / "results",
+    }
 
 
 def noise_levels(repo):
@@ -219,3 +220,45 @@ def test_small_hyprfine_study_with_full_model_nested_sampling(repo, tmp_path):
     stats = json.loads((tmp_path / "results/sampling/full/noise_250mK/stats.json").read_text())
     assert stats["n_likelihood_calls"] > stats["n_live"] == 10
     assert (tmp_path / "results/figures/corner_noise_250mK.png").stat().st_size > 0
+
+
+def test_list_and_number_keys_can_be_set_on_the_command_line(repo, tiny_runs):
+    """The README's use: rerun with another noise grid, given on the command line."""
+    result = run_snakemake(
+        tiny_runs["workdir"], "-n", "--configfile", str(repo / TINY),
+        "--config", "noise_levels_mK=[50,250,100]", "full_posterior=reweighting",
+        "divergence={n_bootstrap: 100}",
+    )  # fmt: skip
+    counts = job_counts(result.stdout + result.stderr)
+    # only the new level's jobs and the aggregates: 50 and 250 mK are done
+    assert counts["mock_data"] == 1 and counts["divergence"] == 1
+
+
+def test_a_yaml_error_in_the_default_config_names_the_file_and_line(repo, tmp_path):
+    (tmp_path / "config").mkdir()
+    text = (repo / "config/config.yaml").read_text().replace("seed: 2025", "seed: [2025", 1)
+    (tmp_path / "config/config.yaml").write_text(text)
+    result = run_snakemake(tmp_path, "-n", check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert re.search(r"config/config.yaml, line \d+, column \d+: not valid YAML", output)
+
+
+def test_no_tensorflow_or_cuda_banner_in_the_console_or_the_logs(tiny_study):
+    """Keep TensorFlow's C++ start-up lines out of the console and the logs.
+
+    'Could not find cuda drivers', 'failed call to cuInit': noise on a CPU machine, which
+    looks like the cause of any failure.
+    """
+    banners = re.compile(r"cuda|cuInit|oneDNN|absl::InitializeLog", re.IGNORECASE)
+    assert not banners.search(tiny_study.console)
+    logs = list((tiny_study.workdir / "logs").rglob("*.log"))
+    assert any("train_emulator" in log.name for log in logs)
+    for log in logs:
+        assert not banners.search(log.read_text()), log
+
+
+def test_both_profiles_show_a_failed_jobs_log(repo):
+    for profile in ("default", "slurm"):
+        settings = yaml.safe_load((repo / f"workflow/profiles/{profile}/config.yaml").read_text())
+        assert settings["show-failed-logs"] is True

@@ -14,6 +14,9 @@ SETTINGS = {
 
 def fit(samples, ranges, key, **settings):
     """Return a KDE of ``samples`` (n, d) in the box ``ranges`` (2, d); ``key`` is not needed."""
+    from .. import _tensorflow  # noqa: F401 - margarine imports TensorFlow
+
+    # isort: split
     from margarine.estimators.kde import KDE
 
     estimator = KDE(samples, theta_ranges=ranges, **settings)
@@ -23,6 +26,9 @@ def fit(samples, ranges, key, **settings):
 
 def load(path):
     """Return a KDE saved by margarine at ``path``."""
+    from .. import _tensorflow  # noqa: F401 - margarine imports TensorFlow
+
+    # isort: split
     from margarine.estimators.kde import KDE
 
     return KDE.load(path)

@@ -10,6 +10,9 @@ SETTINGS = flows.SETTINGS
 
 def fit(samples, ranges, key, **settings):
     """Return a NICE flow fitted to ``samples`` (n, d) in the box ``ranges`` (2, d)."""
+    from .. import _tensorflow  # noqa: F401 - margarine imports TensorFlow
+
+    # isort: split
     from margarine.estimators.nice import NICE
 
     return flows.fit(NICE, samples, ranges, key, settings)
@@ -17,6 +20,9 @@ def fit(samples, ranges, key, **settings):
 
 def load(path):
     """Return a NICE flow saved by margarine at ``path``."""
+    from .. import _tensorflow  # noqa: F401 - margarine imports TensorFlow
+
+    # isort: split
     from margarine.estimators.nice import NICE
 
     return NICE.load(path)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backends import Registry, schema_errors, settings_schema
-from . import ares, gaussian, hyprfine, linear
+from . import ares, faulty, gaussian, hyprfine, linear
 
 
 def _parameter_errors(config: dict, backend) -> list[str]:
@@ -36,7 +36,7 @@ def _parameter_errors(config: dict, backend) -> list[str]:
 
 
 SIMULATORS = Registry(
-    "simulator", [ares, gaussian, hyprfine, linear], settings_key="options",
+    "simulator", [ares, faulty, gaussian, hyprfine, linear], settings_key="options",
     check=_parameter_errors,
 )  # fmt: skip
 
