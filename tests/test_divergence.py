@@ -5,16 +5,13 @@ import pytest
 from scipy import stats
 
 from posterior_recovery.divergence import (
-    bootstrap_kl_from_densities,
     bootstrap_kl_from_likelihoods,
     effective_sample_size,
     gaussian_kl,
     kl_bound,
-    kl_from_densities,
     kl_from_likelihoods,
     linear_gaussian_posterior,
     linearised_kl,
-    percentile_summary,
     required_rmse,
 )
 
@@ -161,35 +158,6 @@ def test_bootstrap_kl_from_likelihoods_drops_zero_weights():
 
 def gaussian_kl_1d(mu_p, s_p, mu_q, s_q):
     return np.log(s_q / s_p) + (s_p**2 + (mu_p - mu_q) ** 2) / (2 * s_q**2) - 0.5
-
-
-def test_kl_from_densities_two_gaussians():
-    n = 100_000
-    x = np.random.default_rng(17).normal(0.3, 1.2, size=n)
-    log_p = stats.norm.logpdf(x, 0.3, 1.2)
-    log_q = stats.norm.logpdf(x, -0.4, 0.9)
-    expected = gaussian_kl_1d(0.3, 1.2, -0.4, 0.9)
-    # Monte Carlo standard error: std of log p - log q over the samples / sqrt(n)
-    err = np.std(log_p - log_q) / np.sqrt(n)
-    assert kl_from_densities(log_p, log_q) == pytest.approx(expected, abs=5 * err)
-    assert kl_from_densities(log_p, log_p) == 0.0
-
-    replicates = bootstrap_kl_from_densities(log_p, log_q, 100, np.random.default_rng(4))
-    assert replicates.shape == (100,)
-    assert 0.5 * err < replicates.std() < 2.0 * err
-
-
-def test_percentile_summary():
-    summary = percentile_summary(np.arange(101.0))
-    assert summary == {"median": 50.0, "low": 16.0, "high": 84.0}
-    assert all(isinstance(v, float) for v in summary.values())
-    # the 16/84 percentiles of a normal sample are mean -/+ one sigma; the standard error of
-    # a sample quantile, sqrt(p (1 - p) / n) / f(x_p), is ~0.0024 here: 0.01 is ~4 of them
-    draws = np.random.default_rng(9).normal(2.0, 0.5, size=100_000)
-    summary = percentile_summary(draws)
-    assert summary["median"] == pytest.approx(2.0, abs=0.01)
-    assert summary["low"] == pytest.approx(2.0 - 0.5 * 0.9945, abs=0.01)  # z_0.16 = -0.9945
-    assert summary["high"] == pytest.approx(2.0 + 0.5 * 0.9945, abs=0.01)
 
 
 def test_required_rmse_inverts_the_bound():

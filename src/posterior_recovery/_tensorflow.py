@@ -14,6 +14,8 @@ import logging
 import os
 import sys
 
+from . import _jax  # noqa: F401 - margarine, imported after this, computes with JAX in float64
+
 
 @contextlib.contextmanager
 def _stderr_discarded():

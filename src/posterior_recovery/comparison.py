@@ -12,36 +12,65 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import divergence
+from . import divergence, posterior
 from .bias import posterior_biases
 from .linearisation import kl_linearised
 
 BIAS_KEYS = ("mean_full", "std_full", "mean_emulator", "emulator_bias", "true_bias")
+# Normalised weights below this do not change a D_KL estimate (by < 1e-12 |log p / q|).
+NEGLIGIBLE_WEIGHT = 1e-12
 
 
-def kl_from_density_estimators(log_densities, n_bootstrap: int, rng) -> dict[str, float]:
-    """D_KL from density estimators: held-out samples of P under both estimators.
+def kl_from_density_estimators(full, names, full_estimators, emulator_estimators,
+                               replicate_keys, n_folds: int) -> dict:  # fmt: skip
+    """D_KL from density estimators: log p - log q at the full posterior's own samples.
+
+    Cross-fitted (:func:`~posterior_recovery.posterior.cross_fitting`): each sample is
+    evaluated by the estimators of its fold, fitted to the other folds of both
+    posteriors, and the weighted mean is taken over all samples. Replicate 0 is the
+    estimate; the bootstrap replicates' standard deviation is its error, which so
+    includes the fits' own sampling noise.
 
     Parameters
     ----------
-    log_densities : sequence of (array, array)
-        Per estimator seed, log p and log q (m,) at held-out samples of P.
-    n_bootstrap : int
-        Bootstrap resamples of the held-out samples, per seed.
-    rng : numpy.random.Generator
-        Draws the resamples.
+    full : pandas.DataFrame
+        The full-model posterior table.
+    names : sequence of str
+        Its parameter columns.
+    full_estimators, emulator_estimators : dict
+        (replicate, fold) -> estimator (:func:`~posterior_recovery.density.fit_replicates`).
+    replicate_keys : sequence of int
+        The replicates' keys, as for the fits.
+    n_folds : int
+        The folds.
 
     Returns
     -------
     dict
-        Median and 16th/84th percentiles (``median``, ``low``, ``high``) over the
-        resamples of every seed, pooled.
+        ``kl_flow`` (nats), its error ``kl_flow_err``, the interval ``kl_flow_low`` and
+        ``kl_flow_high`` (one error either side) and every ``kl_flow_replicates``.
     """
-    draws = [
-        divergence.bootstrap_kl_from_densities(log_p, log_q, n_bootstrap, rng)
-        for log_p, log_q in log_densities
-    ]
-    return divergence.percentile_summary(np.concatenate(draws))
+    theta = full[list(names)].to_numpy()
+    estimates = []
+    for replicate, key in enumerate(replicate_keys):
+        fold, weight = posterior.cross_fitting(full, names, key, n_folds, bootstrap=replicate > 0)
+        # Samples that carry no weight (the run's first dead points, weights down to
+        # 1e-300) are left out: there both estimators may underflow to -inf.
+        counted = weight > NEGLIGIBLE_WEIGHT
+        log_ratio = np.zeros(len(theta))
+        for k in range(n_folds):
+            rows = (fold == k) & counted
+            log_p = full_estimators[replicate, k].log_prob(theta[rows])
+            log_ratio[rows] = log_p - emulator_estimators[replicate, k].log_prob(theta[rows])
+        estimates.append(float(weight[counted] @ log_ratio[counted]))
+    error = float(np.std(estimates[1:], ddof=1))
+    return {
+        "kl_flow": estimates[0],
+        "kl_flow_err": error,
+        "kl_flow_low": estimates[0] - error,
+        "kl_flow_high": estimates[0] + error,
+        "kl_flow_replicates": estimates,
+    }
 
 
 def kl_from_likelihood_differences(full: pd.DataFrame, n_bootstrap: int, rng) -> dict:
@@ -90,7 +119,7 @@ def noise_level_result(
     full_summary: dict,
     emulator: pd.DataFrame,
     emulator_summary: dict,
-    log_densities,
+    density_estimates: dict,
     accuracy: dict,
     linearisation: dict,
     data,
@@ -109,8 +138,8 @@ def noise_level_result(
         The two posterior tables (:mod:`posterior_recovery.posterior`).
     full_summary, emulator_summary : dict
         Their summaries.
-    log_densities : sequence of (array, array)
-        As for :func:`kl_from_density_estimators`.
+    density_estimates : dict
+        The D_KL from density estimators (:func:`kl_from_density_estimators`).
     accuracy : dict
         The emulator's ``accuracy.json``.
     linearisation : dict
@@ -122,7 +151,7 @@ def noise_level_result(
     n_bootstrap : int
         Bootstrap resamples for each estimator's uncertainty.
     rng : numpy.random.Generator
-        Draws them: first the density estimators', then the likelihood estimator's.
+        Draws the likelihood estimator's bootstrap resamples.
     kl_exact : float, optional
         The exact D_KL where the emulator knows it.
 
@@ -132,7 +161,6 @@ def noise_level_result(
         The columns of the ``kl``, ``evidence`` and validation tables, and under
         ``bias`` the emulator and true biases per parameter (:mod:`~posterior_recovery.bias`).
     """
-    flow = kl_from_density_estimators(log_densities, n_bootstrap, rng)
     likelihood = kl_from_likelihood_differences(full, n_bootstrap, rng)
     names = list(prior.names)
     biases = posterior_biases(
@@ -144,9 +172,7 @@ def noise_level_result(
         **kl_bounds(accuracy, noise_mK),
         "kl_linearised": kl_linearised(linearisation, noise_mK, data),
         "kl_exact": kl_exact,
-        "kl_flow": flow["median"],
-        "kl_flow_low": flow["low"],
-        "kl_flow_high": flow["high"],
+        **density_estimates,
         **likelihood,
         "log_evidence_ratio": emulator_summary["log_evidence"] - full_summary["log_evidence"],
         "log_evidence_ratio_err": float(

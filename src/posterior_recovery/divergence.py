@@ -129,21 +129,3 @@ def bootstrap_kl_from_likelihoods(delta_logL, weights, n_bootstrap: int, rng) ->
     n = delta_logL.size
     draws = rng.integers(0, n, size=(n_bootstrap, n))
     return np.array([kl_from_likelihoods(delta_logL[i], weights[i]) for i in draws])
-
-
-def kl_from_densities(log_p, log_q) -> float:
-    """Monte Carlo D_KL(P || Q) = <log p - log q>_P from samples of P, in nats."""
-    return float(np.mean(np.asarray(log_p) - np.asarray(log_q)))
-
-
-def bootstrap_kl_from_densities(log_p, log_q, n_bootstrap: int, rng) -> np.ndarray:
-    """Bootstrap replicates of :func:`kl_from_densities` over the samples of P."""
-    diff = np.asarray(log_p) - np.asarray(log_q)
-    draws = rng.integers(0, diff.size, size=(n_bootstrap, diff.size))
-    return diff[draws].mean(axis=1)
-
-
-def percentile_summary(draws) -> dict[str, float]:
-    """Median and 16th/84th percentiles of a set of estimates."""
-    low, median, high = np.percentile(np.asarray(draws), [16, 50, 84])
-    return {"median": float(median), "low": float(low), "high": float(high)}

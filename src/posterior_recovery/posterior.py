@@ -155,40 +155,50 @@ def read(csv_path, json_path, names):
     return table, summary
 
 
-def equal_weight_samples(table: pd.DataFrame, names, n_samples: int, rng) -> np.ndarray:
-    """n_samples equally weighted draws (n_samples, d) from a weighted posterior table.
+def cross_fitting(table: pd.DataFrame, names, key: int, n_folds: int, bootstrap: bool):
+    """Assign a posterior's rows to folds, and bootstrap their weights, for one replicate.
 
-    Systematic resampling: each sample appears floor or ceil of n_samples * weight
-    times, so no weight is lost to sampling noise; the result is shuffled.
-    """
-    weights = table["weight"].to_numpy()
-    positions = (rng.uniform() + np.arange(n_samples)) / n_samples
-    index = np.searchsorted(np.cumsum(weights) / weights.sum(), positions)
-    index = np.minimum(index, len(table) - 1)
-    return table[list(names)].to_numpy()[rng.permutation(index)]
+    The density estimators of a replicate are fitted fold by fold, each to the rows of
+    the other folds, and evaluated at the rows of its own (cross-fitting: every sample is
+    used, never where it was fitted). A bootstrap replicate multiplies each row's weight
+    by an Exp(1) draw (the Bayesian bootstrap), so the spread over replicates measures
+    the estimate's sampling error, fits included.
 
+    A row's fold and multiplier are pseudo-random functions of its parameter values and
+    ``key``, so the same point gets the same in every table: with reweighting, the full
+    and emulator posteriors share their samples, and a point at which the full
+    posterior's estimator of a fold is evaluated must not train the emulator's either.
 
-def split(table: pd.DataFrame, names, fraction: float, key: int):
-    """Split a posterior's samples into two disjoint, renormalised tables.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A posterior table.
+    names : sequence of str
+        Its parameter columns.
+    key : int
+        The replicate's key.
+    n_folds : int
+        Folds, at least 2.
+    bootstrap : bool
+        Multiply the weights by the bootstrap draws (else keep them).
 
-    Returns (a table with about ``fraction`` of the rows, one with the rest). Each is an
-    unbiased weighted sample of the same posterior; disjoint rows keep a density
-    estimator's training samples out of the samples it is tested on. A row's side is a
-    pseudo-random function of its parameter values and ``key``, so the same point falls
-    on the same side in every table: with reweighting, the full and emulator posteriors
-    share their samples, and a held-out full-posterior point must not be a training point
-    of the emulator's estimator either.
+    Returns
+    -------
+    fold : array of int, shape (n,)
+        Each row's fold, in [0, n_folds).
+    weight : array, shape (n,)
+        The rows' weights for this replicate, normalised.
     """
     salt = int(key).to_bytes(16, "little")
-    digests = (
-        hashlib.blake2b(row.tobytes(), digest_size=8, salt=salt).digest()
+    digests = [
+        hashlib.blake2b(row.tobytes(), digest_size=16, salt=salt).digest()
         for row in np.ascontiguousarray(table[list(names)].to_numpy(dtype=float))
-    )
-    uniform = np.array([int.from_bytes(d, "little") for d in digests], dtype=float) / 2.0**64
-    chosen = uniform < fraction
-    parts = []
-    for rows in (chosen, ~chosen):
-        part = table[rows].reset_index(drop=True)
-        part["weight"] = part["weight"] / part["weight"].sum()
-        parts.append(part)
-    return parts[0], parts[1]
+    ]
+    # two independent uniforms in (0, 1) per row
+    words = [[int.from_bytes(d[i : i + 8], "little") for i in (0, 8)] for d in digests]
+    uniform = (np.array(words, dtype=float).reshape(-1, 2) + 0.5) / 2.0**64
+    fold = np.minimum((uniform[:, 0] * n_folds).astype(int), n_folds - 1)
+    weight = table["weight"].to_numpy(dtype=float)
+    if bootstrap:
+        weight = weight * -np.log(uniform[:, 1])
+    return fold, weight / weight.sum()

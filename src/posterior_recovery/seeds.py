@@ -11,10 +11,9 @@ draw                entropy                                     used by
 training set        (seed, split index)                         parameter draws
 mock data           (seed, 1, noise)                            the noise realisation
 sampler             (seed, 2, noise, model)                     nested sampling
-evidence            (seed, 2, noise)                            log Z error draws
-density split       (seed, 3, noise, estimator seed)            held-out samples
-density resampling  (seed, 3, noise, model, estimator seed)     equal-weight samples
-density fit         (seed, 3, noise, model, estimator seed)     flow initialisation
+evidence            (seed, 6, noise)                            log Z error draws
+density replicate   (seed, 3, noise, replicate)                 folds, bootstrap weights
+density fit         (seed, 3, noise, model, replicate, fold)    flow initialisation
 bootstrap           (seed, 4, noise)                            D_KL uncertainties
 emulator            (seed, 5)                                   network weights, E, eps
 ==================  ==========================================  =======================
@@ -27,12 +26,9 @@ stream has a two-number entropy, so none coincides with them. Integer seeds (for
 Keras and anesthetic) are the first 32-bit word of the stream's
 :class:`numpy.random.SeedSequence`.
 
-One pair of streams coincides: numpy pads entropy to four words with zeros, so the
-evidence stream (seed, 2, noise) equals the full-model sampler's (seed, 2, noise, 0).
-The two feed different generators (numpy's global state for anesthetic's prior-volume
-draws, a JAX key for the sampler), so their draws are unrelated; giving the evidence a
-stream of its own would change every published log Z error, so it waits for a change
-that reruns the samplers anyway.
+numpy pads entropy shorter than four words with zeros, so streams of different
+lengths must differ in their codes: (seed, 2, noise) would equal the full-model
+sampler's (seed, 2, noise, 0), which is why the evidence has a stream of its own.
 """
 
 from __future__ import annotations
@@ -41,7 +37,8 @@ import numpy as np
 
 from .names import MODELS, SPLITS
 
-STREAMS = {"mock_data": 1, "sampler": 2, "density": 3, "bootstrap": 4, "emulator": 5}
+STREAMS = {"mock_data": 1, "sampler": 2, "density": 3, "bootstrap": 4, "emulator": 5,
+           "evidence": 6}  # fmt: skip
 
 
 def noise_code(noise_mK: float) -> int:
@@ -79,31 +76,22 @@ def sampler(seed: int, noise_mK: float, model: str) -> int:
 
 def evidence(seed: int, noise_mK: float) -> int:
     """Return the seed of the prior-volume draws behind both posteriors' log Z errors."""
-    return _integer(entropy(seed, "sampler", noise_code(noise_mK)))
+    return _integer(entropy(seed, "evidence", noise_code(noise_mK)))
 
 
-def density_split(seed: int, noise_mK: float, estimator_seed: int) -> int:
-    """Return the key that splits off held-out samples, the same for both models.
+def density_replicate(seed: int, noise_mK: float, replicate: int) -> int:
+    """Return the key of a replicate's folds and bootstrap weights, the same for both models.
 
-    See :func:`posterior_recovery.posterior.split`.
+    See :func:`posterior_recovery.posterior.cross_fitting`.
     """
-    return _integer(entropy(seed, "density", noise_code(noise_mK), estimator_seed))
+    return _integer(entropy(seed, "density", noise_code(noise_mK), replicate))
 
 
-def _density_keys(seed, noise_mK, model, estimator_seed) -> list[int]:
-    return entropy(seed, "density", noise_code(noise_mK), MODELS.index(model), estimator_seed)
-
-
-def density_resampling(
-    seed: int, noise_mK: float, model: str, estimator_seed: int
-) -> np.random.Generator:
-    """Return the generator of a density estimator's equally weighted samples."""
-    return _generator(_density_keys(seed, noise_mK, model, estimator_seed))
-
-
-def density_fit(seed: int, noise_mK: float, model: str, estimator_seed: int) -> int:
-    """Return the seed of a density estimator's fit (a flow's initialisation and batches)."""
-    return _integer(_density_keys(seed, noise_mK, model, estimator_seed))
+def density_fit(seed: int, noise_mK: float, model: str, replicate: int, fold: int) -> int:
+    """Return the seed of one density estimator's fit (a flow's initialisation, batches)."""
+    return _integer(
+        entropy(seed, "density", noise_code(noise_mK), MODELS.index(model), replicate, fold)
+    )
 
 
 def bootstrap(seed: int, noise_mK: float) -> np.random.Generator:

@@ -248,28 +248,26 @@ def make_posterior(
 # --- comparison ------------------------------------------------------------------------
 
 
-def fit_densities(cfg: dict, model: str, noise_mK: float, posterior_path, summary_path):
-    """Fit the density estimators of one posterior, one per estimator seed.
+def replicate_keys(cfg: dict, noise_mK: float) -> list[int]:
+    """Return the keys of the density estimators' replicates at one noise level.
 
-    Returns a list of (DensityEstimator, held-out samples (m, d)).
+    Replicate 0 is the estimate, the others its bootstrap; both models share the keys.
     """
-    settings = cfg["density_estimator"]
+    count = 1 + cfg["density_estimator"]["n_replicates"]
+    return [seeds.density_replicate(cfg["seed"], noise_mK, r) for r in range(count)]
+
+
+def fit_densities(cfg: dict, model: str, noise_mK: float, posterior_path, summary_path):
+    """Fit the density estimators of one posterior (:func:`.density.fit_replicates`).
+
+    Returns (replicate, fold) -> DensityEstimator.
+    """
     prior = prior_from(cfg)
     table, _ = posterior.read(posterior_path, summary_path, prior.names)
-    fits = []
-    for estimator_seed in range(settings["n_seeds"]):
-        estimator, held_out = density.fit_posterior(
-            table,
-            prior,
-            settings,
-            split_key=seeds.density_split(cfg["seed"], noise_mK, estimator_seed),
-            rng=seeds.density_resampling(cfg["seed"], noise_mK, model, estimator_seed),
-            seed=seeds.density_fit(cfg["seed"], noise_mK, model, estimator_seed),
-        )
-        log.info("seed %d: mean held-out log density %.3f", estimator_seed,
-                 np.mean(estimator.log_prob(held_out)))  # fmt: skip
-        fits.append((estimator, held_out))
-    return fits
+    return density.fit_replicates(
+        table, prior, cfg["density_estimator"], replicate_keys(cfg, noise_mK),
+        lambda r, k: seeds.density_fit(cfg["seed"], noise_mK, model, r, k),
+    )  # fmt: skip
 
 
 def linearise(cfg: dict, emulator_dir) -> dict[str, np.ndarray]:
@@ -294,17 +292,14 @@ def divergence(cfg: dict, noise_mK: float, inputs) -> dict:
     emulated, emulator_summary = posterior.read(
         inputs.emulator, inputs.emulator_summary, prior.names
     )
-    full_densities = artifacts.read("density", inputs.full_densities)
-    emulator_densities = artifacts.read("density", inputs.emulator_densities)
-    log_densities = []
-    for estimator_seed in range(cfg["density_estimator"]["n_seeds"]):
-        full_dir = full_densities / f"seed{estimator_seed}"
-        emulator_dir = emulator_densities / f"seed{estimator_seed}"
-        held_out = density.held_out_samples(full_dir)
-        log_p = density.load(full_dir).log_prob(held_out)
-        log_q = density.load(emulator_dir).log_prob(held_out)
-        log.info("estimator seed %d: D_KL = %.4f", estimator_seed, np.mean(log_p - log_q))
-        log_densities.append((log_p, log_q))
+    density_estimates = comparison.kl_from_density_estimators(
+        full, prior.names,
+        density.load(artifacts.read("density", inputs.full_densities)),
+        density.load(artifacts.read("density", inputs.emulator_densities)),
+        replicate_keys(cfg, noise_mK), cfg["density_estimator"]["n_folds"],
+    )  # fmt: skip
+    log.info("D_KL from density estimators: %.4f +- %.4f", density_estimates["kl_flow"],
+             density_estimates["kl_flow_err"])  # fmt: skip
     data = read_data(inputs.data, noise_mK)["data"]
     result = comparison.noise_level_result(
         noise_mK=noise_mK,
@@ -312,7 +307,7 @@ def divergence(cfg: dict, noise_mK: float, inputs) -> dict:
         full_summary=full_summary,
         emulator=emulated,
         emulator_summary=emulator_summary,
-        log_densities=log_densities,
+        density_estimates=density_estimates,
         accuracy=artifacts.read("accuracy", inputs.accuracy),
         linearisation=artifacts.read("linearisation", inputs.linearisation),
         data=data,

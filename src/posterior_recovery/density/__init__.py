@@ -14,10 +14,10 @@ prior box as margarine's ``theta_ranges``, so every posterior sample lies inside
 estimator's support and ``log_prob`` includes the Jacobian of margarine's bounded
 transform (a density in the sampled space).
 
-An estimator directory holds ``estimator_<i>.marg`` (one per mixture member),
-``fit.json`` (estimator name, member count and settings) and ``held_out.npy``: the
-samples, shape (m, d), that were kept out of the fit for unbiased Monte Carlo
-divergences.
+A posterior's estimator folder holds, for each replicate r and fold k
+(:func:`fit_replicates`), ``r<r>_k<k>_estimator_<i>.marg`` (margarine's own format, one
+per mixture member; a flow's standardisation beside it), and ``fit.json``: the
+estimator's name, member count, the (replicate, fold) pairs and the settings.
 """
 
 from __future__ import annotations
@@ -81,9 +81,10 @@ class DensityEstimator:
 
 
 def fit(
-    samples, lower, upper, name: str, settings: dict, seed: int, ensemble_size: int = 1
-) -> DensityEstimator:
-    """Fit estimator ``name`` to equally weighted samples inside a box.
+    samples, lower, upper, name: str, settings: dict, seed: int, ensemble_size: int = 1,
+    weights=None,
+) -> DensityEstimator:  # fmt: skip
+    """Fit estimator ``name`` to weighted samples inside a box.
 
     Parameters
     ----------
@@ -99,91 +100,89 @@ def fit(
         Seeds every member.
     ensemble_size : int, optional
         Independently initialised members of an equal-weight mixture.
+    weights : array, shape (n,), optional
+        The samples' weights (any normalisation); equal if not given.
     """
     from .._jax import jax, jnp
 
     backend = ESTIMATORS.get(name)
     settings = ESTIMATORS.settings({"name": name, "settings": settings})
     samples = jnp.asarray(samples, dtype=float)
+    weights = jnp.ones(len(samples)) if weights is None else jnp.asarray(weights, dtype=float)
     ranges = jnp.asarray(np.vstack([lower, upper]), dtype=float)
     keys = jax.random.split(jax.random.PRNGKey(seed), ensemble_size)
-    return DensityEstimator([backend.fit(samples, ranges, k, **settings) for k in keys], name)
+    members = [backend.fit(samples, weights, ranges, k, **settings) for k in keys]
+    return DensityEstimator(members, name)
 
 
-def save(density: DensityEstimator, directory, held_out, settings: dict) -> None:
-    """Write an estimator and its held-out samples into ``directory``."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for i, member in enumerate(density.members):
-        member.save(str(directory / f"estimator_{i}"))
-    np.save(directory / "held_out.npy", np.asarray(held_out))
-    fit_record = {"name": density.name, "members": len(density.members), "settings": settings}
-    (directory / "fit.json").write_text(json.dumps(fit_record, indent=2) + "\n")
+def fit_replicates(table, prior, settings: dict, replicate_keys, fit_seed) -> dict:
+    """Fit a posterior's density estimators: one per replicate and fold (cross-fitting).
 
-
-def load(directory) -> DensityEstimator:
-    """Return the estimator saved in ``directory`` by :func:`save`."""
-    directory = Path(directory)
-    record = json.loads((directory / "fit.json").read_text())
-    backend = ESTIMATORS.get(record["name"])
-    members = [backend.load(str(directory / f"estimator_{i}")) for i in range(record["members"])]
-    return DensityEstimator(members, record["name"])
-
-
-def held_out_samples(directory) -> np.ndarray:
-    """Return the held-out samples (m, d) saved beside an estimator."""
-    return np.load(Path(directory) / "held_out.npy")
-
-
-def fit_posterior(table, prior, settings: dict, split_key: int, rng, seed: int):
-    """Fit one estimator to a weighted posterior table, holding samples out.
-
-    The table's rows are split by ``split_key`` into a held-out part
-    (``held_out_fraction``) and a training part (:func:`posterior.split`), so no held-out
-    sample is a copy of a training sample; each part is resampled to equal weights with
-    ``rng``, ``n_samples`` in all.
+    Replicate 0 keeps the posterior's weights, replicates 1 .. ``n_replicates`` take
+    Bayesian-bootstrap weights (:func:`~posterior_recovery.posterior.cross_fitting`);
+    in each, the estimator of fold k is fitted to the weighted rows of the other folds.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        A posterior table (:mod:`posterior_recovery.posterior`).
+        A posterior table.
     prior : Prior
         Its parameters and box.
     settings : dict
         The config's ``density_estimator`` section.
-    split_key : int
-        Chooses the held-out rows.
-    rng : numpy.random.Generator
-        Draws the equally weighted samples.
-    seed : int
-        Seeds the fit.
+    replicate_keys : sequence of int
+        Each replicate's key for folds and bootstrap weights (the same for both models).
+    fit_seed : callable
+        ``fit_seed(replicate, fold)``: the seed of that fit.
 
     Returns
     -------
-    DensityEstimator, array of shape (m, d)
-        The estimator and the held-out samples.
+    dict
+        (replicate, fold) -> DensityEstimator.
     """
-    from ..posterior import equal_weight_samples, split
+    from ..posterior import cross_fitting
 
-    n_held_out = int(round(settings["held_out_fraction"] * settings["n_samples"]))
-    held_out_table, training_table = split(
-        table, prior.names, settings["held_out_fraction"], split_key
-    )
-    held_out = equal_weight_samples(held_out_table, prior.names, n_held_out, rng)
-    training = equal_weight_samples(
-        training_table, prior.names, settings["n_samples"] - n_held_out, rng
-    )
-    log.info(
-        "fitting %s to %d equally weighted samples (%d distinct), %d held out",
-        settings["name"], len(training), len(np.unique(training, axis=0)), n_held_out,
-    )  # fmt: skip
-    estimator = fit(
-        training,
-        prior.lower,
-        prior.upper,
-        settings["name"],
-        settings.get("settings"),
-        seed,
-        settings["ensemble_size"],
-    )
-    return estimator, held_out
+    names, n_folds = list(prior.names), settings["n_folds"]
+    theta = table[names].to_numpy()
+    fits = {}
+    for replicate, key in enumerate(replicate_keys):
+        fold, weight = cross_fitting(table, names, key, n_folds, bootstrap=replicate > 0)
+        for k in range(n_folds):
+            rows = fold != k
+            fits[replicate, k] = fit(
+                theta[rows], prior.lower, prior.upper, settings["name"],
+                settings.get("settings"), fit_seed(replicate, k), settings["ensemble_size"],
+                weights=weight[rows],
+            )  # fmt: skip
+        log.info("replicate %d: %d estimators fitted to %d rows", replicate, n_folds, len(theta))
+    return fits
+
+
+def save(fits: dict, directory, settings: dict) -> None:
+    """Write a posterior's estimators (:func:`fit_replicates`) into ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for (replicate, fold), estimator in fits.items():
+        for i, member in enumerate(estimator.members):
+            member.save(str(directory / f"r{replicate}_k{fold}_estimator_{i}"))
+    name = next(iter(fits.values())).name
+    record = {"name": name, "members": len(next(iter(fits.values())).members),
+              "fits": [list(key) for key in fits], "settings": settings}  # fmt: skip
+    (directory / "fit.json").write_text(json.dumps(record, indent=2) + "\n")
+
+
+def load(directory) -> dict:
+    """Read the estimators written by :func:`save`: (replicate, fold) -> DensityEstimator."""
+    directory = Path(directory)
+    record = json.loads((directory / "fit.json").read_text())
+    backend = ESTIMATORS.get(record["name"])
+    return {
+        (replicate, fold): DensityEstimator(
+            [
+                backend.load(str(directory / f"r{replicate}_k{fold}_estimator_{i}"))
+                for i in range(record["members"])
+            ],
+            record["name"],
+        )  # fmt: skip
+        for replicate, fold in record["fits"]
+    }

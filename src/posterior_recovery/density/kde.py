@@ -12,14 +12,14 @@ SETTINGS = {
 }
 
 
-def fit(samples, ranges, key, **settings):
-    """Return a KDE of ``samples`` (n, d) in the box ``ranges`` (2, d); ``key`` is not needed."""
+def fit(samples, weights, ranges, key, **settings):
+    """Return a KDE of weighted ``samples`` (n, d) in the box ``ranges``; needs no ``key``."""
     from .. import _tensorflow  # noqa: F401 - margarine imports TensorFlow
 
     # isort: split
     from margarine.estimators.kde import KDE
 
-    estimator = KDE(samples, theta_ranges=ranges, **settings)
+    estimator = KDE(samples, weights=weights, theta_ranges=ranges, **settings)
     estimator.train()
     return estimator
 

@@ -8,14 +8,14 @@ NAME = "nice"
 SETTINGS = flows.SETTINGS
 
 
-def fit(samples, ranges, key, **settings):
-    """Return a NICE flow fitted to ``samples`` (n, d) in the box ``ranges`` (2, d)."""
+def fit(samples, weights, ranges, key, **settings):
+    """Return a NICE flow fitted to weighted ``samples`` (n, d) in the box ``ranges``."""
     from .. import _tensorflow  # noqa: F401 - margarine imports TensorFlow
 
     # isort: split
     from margarine.estimators.nice import NICE
 
-    return flows.fit(NICE, samples, ranges, key, settings)
+    return flows.fit(NICE, samples, weights, ranges, key, settings)
 
 
 def load(path):
@@ -25,4 +25,4 @@ def load(path):
     # isort: split
     from margarine.estimators.nice import NICE
 
-    return NICE.load(path)
+    return flows.WhitenedFlow.load(NICE, path)

@@ -8,14 +8,14 @@ NAME = "realnvp"
 SETTINGS = flows.SETTINGS
 
 
-def fit(samples, ranges, key, **settings):
-    """Return a RealNVP flow fitted to ``samples`` (n, d) in the box ``ranges`` (2, d)."""
+def fit(samples, weights, ranges, key, **settings):
+    """Return a RealNVP flow fitted to weighted ``samples`` (n, d) in the box ``ranges``."""
     from .. import _tensorflow  # noqa: F401 - margarine imports TensorFlow
 
     # isort: split
     from margarine.estimators.realnvp import RealNVP
 
-    return flows.fit(RealNVP, samples, ranges, key, settings, permutations=True)
+    return flows.fit(RealNVP, samples, weights, ranges, key, settings, permutations=True)
 
 
 def load(path):
@@ -25,4 +25,4 @@ def load(path):
     # isort: split
     from margarine.estimators.realnvp import RealNVP
 
-    return RealNVP.load(path)
+    return flows.WhitenedFlow.load(RealNVP, path)
