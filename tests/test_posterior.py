@@ -5,12 +5,11 @@ import pandas as pd
 import pytest
 
 from posterior_recovery.posterior import (
-    equal_weight_samples,
+    cross_fitting,
     flag_ess,
     from_nested_samples,
     read,
     reweight,
-    split,
     weighted_table,
     write,
 )
@@ -36,60 +35,35 @@ def test_weighted_table_normalises_weights():
     np.testing.assert_array_equal(table["logL_emu"], [-1.0, -2.0, -3.0, -4.0])
 
 
-def test_split_is_disjoint_covering_and_renormalised():
-    table = table_of(1000)
-    table["row"] = np.arange(len(table))
-    first, second = split(table, NAMES, 0.3, key=5)
-    rows_a, rows_b = set(first["row"]), set(second["row"])
-    assert rows_a.isdisjoint(rows_b)
-    assert rows_a | rows_b == set(range(1000))
-    assert first["weight"].sum() == pytest.approx(1.0)
-    assert second["weight"].sum() == pytest.approx(1.0)
-    # each part keeps the relative weights of its rows
-    ratio = first["weight"].to_numpy() / table["weight"].to_numpy()[first["row"]]
-    np.testing.assert_allclose(ratio, ratio[0])
-    # about `fraction` of the rows: binomial standard deviation sqrt(n p (1-p)) = 14.5
-    assert abs(len(first) - 300) < 5 * np.sqrt(1000 * 0.3 * 0.7)
-    assert first.index.tolist() == list(range(len(first)))
-    # deterministic given the generator; the input is left unchanged
-    again, _ = split(table, NAMES, 0.3, key=5)
-    pd.testing.assert_frame_equal(first, again)
-    assert table["weight"].sum() == pytest.approx(1.0)
-    # a point falls on the same side in any table that holds it, whatever the order
-    shuffled = table.sample(frac=1.0, random_state=1).reset_index(drop=True)
-    reshuffled_first, _ = split(shuffled, NAMES, 0.3, key=5)
-    assert set(reshuffled_first["row"]) == rows_a
-    other_key, _ = split(table, NAMES, 0.3, key=6)
-    assert set(other_key["row"]) != rows_a
+def test_cross_fitting_folds_are_balanced_fixed_and_the_same_for_shared_points():
+    table = table_of(3000)
+    fold, weight = cross_fitting(table, NAMES, key=5, n_folds=3, bootstrap=False)
+    assert set(fold) == {0, 1, 2}
+    # about a third of the rows in each fold: binomial sd sqrt(3000 (1/3)(2/3)) = 26
+    assert all(abs(np.sum(fold == k) - 1000) < 5 * 26 for k in range(3))
+    np.testing.assert_allclose(weight, table["weight"])  # no bootstrap: the weights
+    again, _ = cross_fitting(table, NAMES, key=5, n_folds=3, bootstrap=False)
+    np.testing.assert_array_equal(fold, again)
+    other, _ = cross_fitting(table, NAMES, key=6, n_folds=3, bootstrap=False)
+    assert np.mean(other == fold) < 0.5  # another key, another assignment (1/3 by chance)
+    # a point gets its fold from its values: the same in a shuffled (or another) table
+    order = np.random.default_rng(1).permutation(len(table))
+    shuffled, _ = cross_fitting(table.iloc[order], NAMES, key=5, n_folds=3, bootstrap=False)
+    np.testing.assert_array_equal(shuffled, fold[order])
 
 
-def test_equal_weight_samples_systematic_counts():
-    table = weighted_table(np.array([[1.0, 10.0], [2.0, 20.0]]), [0.25, 0.75], NAMES)
-    samples = equal_weight_samples(table, NAMES, 100, np.random.default_rng(0))
-    assert samples.shape == (100, 2)
-    assert (samples[:, 0] == 1.0).sum() == 25
-    assert (samples[:, 0] == 2.0).sum() == 75
-    np.testing.assert_array_equal(samples[:, 1], 10 * samples[:, 0])  # rows stay whole
-    assert not np.all(np.diff(samples[:, 0]) >= 0)  # the result is shuffled
-
-
-def test_equal_weight_samples_floor_or_ceil_of_expected_count():
-    table = table_of(30, seed=1)
-    n = 1000
-    samples = equal_weight_samples(table, NAMES, n, np.random.default_rng(2))
-    counts = np.array([(samples[:, 0] == a).sum() for a in table["a"]])
-    expected = n * table["weight"].to_numpy()
-    assert counts.sum() == n
-    assert np.all((counts == np.floor(expected)) | (counts == np.ceil(expected)))
-
-
-def test_equal_weight_samples_deterministic():
-    table = table_of(50, seed=3)
-    a = equal_weight_samples(table, NAMES, 200, np.random.default_rng(9))
-    b = equal_weight_samples(table, NAMES, 200, np.random.default_rng(9))
-    c = equal_weight_samples(table, NAMES, 200, np.random.default_rng(10))
-    np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)
+def test_cross_fitting_bootstrap_weights_are_exponential_multipliers():
+    table = table_of(20000, seed=2)
+    table["weight"] = 1 / len(table)
+    _, weight = cross_fitting(table, NAMES, key=3, n_folds=2, bootstrap=True)
+    assert weight.sum() == pytest.approx(1.0)
+    multiplier = weight * len(table)
+    # Exp(1): mean 1 and standard deviation 1; 20,000 draws fix both to ~1%
+    assert multiplier.mean() == pytest.approx(1.0, abs=1e-12)  # normalised
+    assert multiplier.std() == pytest.approx(1.0, abs=0.03)
+    assert np.mean(multiplier > 1.0) == pytest.approx(np.exp(-1), abs=0.015)
+    _, again = cross_fitting(table, NAMES, key=3, n_folds=2, bootstrap=True)
+    np.testing.assert_array_equal(weight, again)
 
 
 def test_write_read_round_trip(tmp_path):

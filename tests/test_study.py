@@ -67,8 +67,7 @@ def run(cfg, tmp_path_factory):
         fits = study.fit_densities(cfg, model, NOISE_MK, root / f"{model}.csv",
                                    root / f"{model}.json")  # fmt: skip
         with artifacts.folder(root / f"{model}_densities") as directory:
-            for seed, (estimator, held_out) in enumerate(fits):
-                density.save(estimator, directory / f"seed{seed}", held_out, {})
+            density.save(fits, directory, cfg["density_estimator"])
     files.linearisation = root / "linearisation.npz"
     artifacts.write_npz(files.linearisation, study.linearise(cfg, files.emulator))
     inputs = types.SimpleNamespace(

@@ -13,7 +13,7 @@ run                 nested_sampling     anesthetic's nested samples (n_samples) 
 stats               nested_sampling     calls, live points, log Z, n_samples        .json
 posterior           posterior           weighted samples, both log L (n_samples)    .csv
 summary             posterior           log Z, route, ESS and its flag, n_samples   .json
-density             fit_density         margarine estimators, held-out samples      folder
+density             fit_density         margarine estimators per replicate, fold    folder
 linearisation       linearise           both models and Jacobians at the fiducial   .npz
 result              divergence          every column of the tables, the biases      .json
 prediction          kl_prediction       bounds and linearised D_KL against noise    .csv

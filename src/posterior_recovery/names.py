@@ -22,8 +22,8 @@ TABLES = ("kl", "accuracy", "evidence", "bias")
 """The study's tables, each written as .csv, .md and .tex."""
 
 KL_COLUMNS = [
-    "noise_mK", "bound_mean", "bound_p95", "kl_linearised", "kl_flow", "kl_flow_low",
-    "kl_flow_high", "kl_likelihood", "kl_likelihood_err", "log_evidence_ratio",
+    "noise_mK", "bound_mean", "bound_p95", "kl_linearised", "kl_flow", "kl_flow_err",
+    "kl_flow_low", "kl_flow_high", "kl_likelihood", "kl_likelihood_err", "log_evidence_ratio",
     "log_evidence_ratio_err", "log_mean_likelihood_ratio", "full_posterior", "ess",
     "ess_below_threshold",
 ]  # fmt: skip
@@ -33,7 +33,8 @@ EVIDENCE_COLUMNS = [
 ]  # fmt: skip
 VALIDATION_COLUMNS = [
     "noise_mK", "kl_exact", "kl_linearised", "kl_likelihood", "kl_likelihood_err", "kl_flow",
-    "kl_flow_low", "kl_flow_high", "bound_mean", "bound_p95", "full_posterior", "ess",
+    "kl_flow_err", "kl_flow_low", "kl_flow_high", "bound_mean", "bound_p95", "full_posterior",
+    "ess",
     "ess_below_threshold",
 ]  # fmt: skip
 

@@ -1,8 +1,8 @@
 """Every random draw of the study, derived from the config's ``seed``.
 
 Each draw has its own stream: the entropy of its generator is the config seed, the
-stream's code and the keys that tell its draws apart (noise level, model, estimator
-seed). Adding a noise level, a model run or an estimator seed therefore leaves every
+stream's code and the keys that tell its draws apart (noise level, model, replicate,
+fold). Adding a noise level, a model run or a replicate therefore leaves every
 other draw unchanged, and a rerun gives the same numbers.
 
 ==================  ==========================================  =======================
