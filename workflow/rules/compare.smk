@@ -2,8 +2,8 @@
 # D_KL(P_full || P_emulator) by both estimators, its bounds and linearised prediction.
 
 
-# One job fits all estimator seeds of one posterior: each fit takes seconds (KDE) to
-# minutes (flows), while starting a job that imports margarine takes ~10 s.
+# One job fits all estimators of one posterior (replicates x folds): each fit takes about
+# a second once compiled, while starting a job that imports margarine takes ~10 s.
 rule fit_density:
     input:
         table=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.csv",
@@ -17,8 +17,8 @@ rule fit_density:
     conda:
         ENV
     resources:
-        mem_mb=6000,
-        runtime=40,
+        mem_mb=3000,
+        runtime=5,
     params:
         cfg=sections("seed", "parameters", "density_estimator"),
     script:
