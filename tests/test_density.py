@@ -139,6 +139,25 @@ def test_fit_replicates_fits_each_fold_to_the_others():
         assert not set(map(tuple, trained_on)) & set(map(tuple, samples[fold == k]))
 
 
+def test_kde_fits_weighted_samples():
+    """The quick study's KDE takes the weights too: D_KL(true || fit) at 4,000 true draws.
+
+    Importance-weighted draws as above: measured 0.025-0.033 weighted and 0.47-0.50
+    unweighted over three sample sets.
+    """
+    proposal = multivariate_normal(np.zeros(D), 2 * COVARIANCE)
+    draws = proposal.rvs(12000, random_state=12)
+    draws = draws[np.all(np.abs(draws) < 6, axis=1)][:10000]
+    weights = TRUTH.pdf(draws) / proposal.pdf(draws)
+    truth = TRUTH.rvs(4000, random_state=112)
+
+    def kl_to_fit(fitted):
+        return np.mean(TRUTH.logpdf(truth) - fitted.log_prob(truth))
+
+    assert kl_to_fit(density.fit(draws, LOWER, UPPER, "kde", {}, 0, weights=weights)) < 0.1
+    assert kl_to_fit(density.fit(draws, LOWER, UPPER, "kde", {}, 0)) > 0.3
+
+
 def test_kde_support_and_unknown_estimator():
     samples = gaussian_samples(1000, 2)
     fitted = density.fit(samples, LOWER, UPPER, "kde", {}, seed=0)

@@ -17,7 +17,7 @@ rule fit_density:
     conda:
         ENV
     resources:
-        mem_mb=3000,
+        mem_mb=4000,
         runtime=5,
     params:
         cfg=sections("seed", "parameters", "density_estimator"),
@@ -37,7 +37,7 @@ rule linearise:
     conda:
         ENV
     resources:
-        mem_mb=3000,
+        mem_mb=4000,
         runtime=5,
     params:
         cfg=sections("simulator", "parameters"),
