@@ -65,7 +65,7 @@ def test_settings_fill_in_defaults_and_keep_given_values():
     assert registry.settings({"name": "kde"}) == {"bandwidth": "silverman"}
     assert registry.settings({"name": "kde", "settings": {"bandwidth": 0.3}}) == {"bandwidth": 0.3}
     nice = registry.settings({"name": "nice", "settings": {"epochs": 7}})
-    assert nice["epochs"] == 7 and nice["hidden_size"] == 128  # margarine's default
+    assert nice["epochs"] == 7 and nice["hidden_size"] == 16  # the flows' default
     section = {"name": "nss", "mpi_tasks": 2, **{k: 1 for k in samplers.nss.SETTINGS}}
     assert samplers.SAMPLERS.settings(section) == {k: 1 for k in samplers.nss.SETTINGS}
 
@@ -254,9 +254,10 @@ def test_a_new_density_estimator_is_one_module_and_one_registry_entry(monkeypatc
         def save(self, path):
             np.savez(f"{path}.npz", mean=self.mean, cov=self.cov, ranges=self.theta_ranges)
 
-    def fit(samples, ranges, key, inflation):
-        samples = np.asarray(samples)
-        return Gaussian(samples.mean(0), inflation * np.cov(samples.T), ranges)
+    def fit(samples, weights, ranges, key, inflation):
+        samples, weights = np.asarray(samples), np.asarray(weights)
+        cov = np.cov(samples.T, aweights=weights)
+        return Gaussian(np.average(samples, axis=0, weights=weights), inflation * cov, ranges)
 
     def load(path):
         with np.load(f"{path}.npz") as saved:
@@ -272,8 +273,8 @@ def test_a_new_density_estimator_is_one_module_and_one_registry_entry(monkeypatc
     samples = np.random.default_rng(1).normal([0.0, 1.0], 0.5, size=(4000, 2))
     lower, upper = np.full(2, -5.0), np.full(2, 5.0)
     fitted = density.fit(samples, lower, upper, "moments", {}, seed=0)
-    density.save(fitted, tmp_path / "moments", samples[:10], config["density_estimator"])
-    loaded = density.load(tmp_path / "moments")
+    density.save({(0, 0): fitted}, tmp_path / "moments", config["density_estimator"])
+    loaded = density.load(tmp_path / "moments")[0, 0]
     truth = stats.multivariate_normal([0.0, 1.0], 0.25).logpdf(samples[:10])
     # 4000 samples fix the mean to 0.008 and the variance to 2%: log densities to ~0.05
     np.testing.assert_allclose(loaded.log_prob(samples[:10]), truth, atol=0.1)

@@ -108,7 +108,7 @@ DAMAGE = {
                        "nested_sampling"),
     "json": ("results/emulator/accuracy.json", truncate, "emulator_accuracy"),
     "emulator model file": ("results/emulator/model/model.h5", os.remove, None),
-    "density estimator file": ("results/density/noise_250mK/emulator/seed1/held_out.npy",
+    "density estimator file": ("results/density/noise_250mK/emulator/r1_k0_estimator_0.marg",
                                truncate, None),
     "posterior csv": ("results/posteriors/noise_250mK/emulator.csv", truncate, "posterior"),
 }  # fmt: skip
