@@ -100,6 +100,13 @@ def test_training_is_compiled_once_and_keeps_the_best_epoch():
         assert loss == pytest.approx(np.min(history), rel=1e-9)
 
 
+def test_a_flow_fits_a_few_samples():
+    """100 samples: 20 held out, fewer than half the padded held-out batch of 64."""
+    samples = gaussian_samples(100, 6)
+    fitted = density.fit(samples, LOWER, UPPER, "nice", {"epochs": 50}, seed=0)
+    assert np.isfinite(fitted.log_prob(samples)).all()
+
+
 def test_flow_density_is_normalised_on_the_box_and_round_trips(tmp_path):
     samples = np.random.default_rng(0).normal([0.3, -0.5], [0.2, 0.1], size=(800, 2))
     lower, upper = np.array([-2.0, -2.0]), np.array([2.0, 2.0])

@@ -15,12 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from scipy import stats
 
 from posterior_recovery.divergence import kl_bound
 
-from .conftest import copy_study, run_snakemake
+from .conftest import REPO, copy_study, run_snakemake
 
 TINY = "tests/config/tiny.yaml"
+N_REPLICATES = yaml.safe_load((REPO / TINY).read_text())["density_estimator"]["n_replicates"]
+T_99 = stats.t.ppf(0.995, N_REPLICATES - 1)
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +85,11 @@ def test_bound_columns_equal_the_formula_on_accuracy_json(tiny_runs):
 def test_both_kl_estimators_agree_within_their_uncertainties(tiny_runs, route):
     kl = pd.read_csv(tiny_runs[route] / "tables/kl.csv")
     for _, row in kl.iterrows():
-        # Both errors are bootstrap standard deviations, the density estimators' over
-        # refits: 3 combined standard deviations.
+        # Both errors are bootstrap standard deviations; the density estimators' comes
+        # from N_REPLICATES refits and dominates, so the combined error's 99% bound is
+        # Student's t with N_REPLICATES - 1 degrees of freedom (4.6 for 5).
         combined = np.hypot(row.kl_flow_err, row.kl_likelihood_err)
-        assert abs(row.kl_flow - row.kl_likelihood) <= 3 * combined, row
+        assert abs(row.kl_flow - row.kl_likelihood) <= T_99 * combined, row
 
 
 def test_likelihood_estimator_matches_the_evidence_ratio(tiny_runs):

@@ -149,7 +149,7 @@ def noise_level_result(
     prior : Prior
         The parameters (names and fiducial values).
     n_bootstrap : int
-        Bootstrap resamples for each estimator's uncertainty.
+        Bootstrap resamples for the likelihood estimator's uncertainty.
     rng : numpy.random.Generator
         Draws the likelihood estimator's bootstrap resamples.
     kl_exact : float, optional

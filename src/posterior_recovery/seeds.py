@@ -14,15 +14,16 @@ sampler             (seed, 2, noise, model)                     nested sampling
 evidence            (seed, 6, noise)                            log Z error draws
 density replicate   (seed, 3, noise, replicate)                 folds, bootstrap weights
 density fit         (seed, 3, noise, model, replicate, fold)    flow initialisation
-bootstrap           (seed, 4, noise)                            D_KL uncertainties
+bootstrap           (seed, 4, noise)                            kl_likelihood's error
 emulator            (seed, 5)                                   network weights, E, eps
 ==================  ==========================================  =======================
 
 ``noise`` is the noise level in micro-kelvin (:func:`noise_code`), ``model`` and
 ``split`` the index in :data:`~posterior_recovery.names.MODELS` and
 :data:`~posterior_recovery.names.SPLITS`. The training-set draws predate the stream
-codes and keep their two-number entropy, so that existing studies reproduce; no other
-stream has a two-number entropy, so none coincides with them. Integer seeds (for JAX keys,
+codes and keep their two-number entropy, so that existing studies reproduce; the only
+other two-number stream, the emulator's (seed, 5), has a code that is no split index, so
+none coincides with them. Integer seeds (for JAX keys,
 Keras and anesthetic) are the first 32-bit word of the stream's
 :class:`numpy.random.SeedSequence`.
 
@@ -95,7 +96,7 @@ def density_fit(seed: int, noise_mK: float, model: str, replicate: int, fold: in
 
 
 def bootstrap(seed: int, noise_mK: float) -> np.random.Generator:
-    """Return the generator of the bootstrap resamples behind the D_KL uncertainties."""
+    """Return the generator of the bootstrap resamples behind ``kl_likelihood_err``."""
     return _generator(entropy(seed, "bootstrap", noise_code(noise_mK)))
 
 

@@ -13,6 +13,10 @@ import pandas as pd
 from .artifacts import atomic_path
 from .names import EVIDENCE_COLUMNS, KL_COLUMNS, TABLES, VALIDATION_COLUMNS
 
+# Printed precision of a table's .md and .tex where 4 significant digits are too few:
+# log Z of ~-2000 needs two decimals to show differences of a tenth of a nat.
+FLOAT_FORMATS = {"evidence": "{:.6g}"}
+
 
 def write_table(table: pd.DataFrame, stem: str | Path, float_format: str = "{:.4g}") -> list[Path]:
     """Write ``table`` to ``stem``.csv (full precision), .md and .tex (rounded)."""

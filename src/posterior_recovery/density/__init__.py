@@ -152,7 +152,8 @@ def fit_replicates(table, prior, settings: dict, replicate_keys, fit_seed) -> di
                 settings.get("settings"), fit_seed(replicate, k), settings["ensemble_size"],
                 weights=weight[rows],
             )  # fmt: skip
-        log.info("replicate %d: %d estimators fitted to %d rows", replicate, n_folds, len(theta))
+        log.info("replicate %d: %d estimators, each fitted to ~%d of %d rows", replicate,
+                 n_folds, len(theta) * (n_folds - 1) // n_folds, len(theta))  # fmt: skip
     return fits
 
 

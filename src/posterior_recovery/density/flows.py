@@ -3,22 +3,28 @@
 margarine's own ``train`` runs one Python-level step per batch (each an ``nnx.jit`` call
 with its graph bookkeeping), evaluates every batch twice and shuffles the batches the
 same way in every epoch; on this project's 2-core machines that is about a second per
-epoch. :func:`train` fits the same flow, with the same loss (the weighted mean negative
-log-density in margarine's Gaussianised space) and margarine's Adam, as one compiled
+epoch. :func:`train` fits the same flow, with margarine's Adam and its loss (the
+weighted negative log-density, here the weighted mean over each batch), as one compiled
 ``jax.lax.while_loop`` over epochs: each epoch a ``lax.scan`` over freshly shuffled
 batches, then the held-out loss, keeping the best parameters and stopping after
 ``patience`` epochs without improvement. The fitted flow is margarine's object, with
 the attributes its ``save`` writes, so its file format is margarine's own.
+
+margarine 2.2 builds every coupling layer's network from the same layer objects, so the
+coupling layers share one network: ``num_layers`` + 1 hidden layers of ``hidden_size``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.special import ndtr, ndtri
+
+log = logging.getLogger(__name__)
 
 # Chosen on the validation problem's posteriors (README, "Density estimators"): a small
 # flow fitted in standardised coordinates reaches the accuracy of a Gaussian fit (the
@@ -28,7 +34,8 @@ SETTINGS = {
     "hidden_size": {"type": "integer", "minimum": 1, "default": 16,
                     "description": "width of the coupling networks' hidden layers"},
     "num_layers": {"type": "integer", "minimum": 1, "default": 1,
-                   "description": "hidden layers of each coupling network"},
+                   "description": "margarine's: the coupling network has num_layers + 1 "
+                                  "hidden layers"},
     "learning_rate": {"type": "number", "exclusiveMinimum": 0, "default": 1e-2},
     "epochs": {"type": "integer", "minimum": 1, "default": 2000,
                "description": "the most epochs; training stops earlier (patience)"},
@@ -37,7 +44,7 @@ SETTINGS = {
     "batch_size": {"type": "integer", "minimum": 1, "default": 256},
     "validation_fraction": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1,
                             "default": 0.2,
-                            "description": "weight held out of the fit for early stopping"},
+                            "description": "rows held out of the fit for early stopping"},
 }  # fmt: skip
 TRAINING = ("learning_rate", "epochs", "patience", "batch_size", "validation_fraction")
 
@@ -83,8 +90,15 @@ def fit(flow_class, samples, weights, ranges, key, settings: dict, permutations=
         **architecture,
     )
     whitened = WhitenedFlow.around(flow, samples, weights)
-    train(flow, whitened.standardised(samples), weights, train_key,
-          **{k: settings[k] for k in TRAINING})  # fmt: skip
+    record = train(flow, whitened.standardised(samples), weights, train_key,
+                   **{k: settings[k] for k in TRAINING})  # fmt: skip
+    if not np.isfinite(record["best_validation_loss"]):
+        raise FloatingPointError(
+            f"the {flow_class.__name__} fit to {len(samples)} samples never reached a finite "
+            "held-out loss: lower density_estimator.settings.learning_rate"
+        )
+    log.info("%s: %d epochs, best %d, held-out loss %.4f", flow_class.__name__,
+             record["epochs"], record["best_epoch"], record["best_validation_loss"])  # fmt: skip
     return whitened
 
 
@@ -94,8 +108,9 @@ LOG_DENSITY = {"NICE": "log_prob_under_NICE", "RealNVP": "log_prob_under_RealNVP
 
 def _padded(phi, weights, size: int):
     """Return the rows padded to ``size`` with zero-weight copies, so that shapes repeat."""
-    padding = size - len(phi)
-    return np.concatenate([phi, phi[:padding]]), np.concatenate([weights, np.zeros(padding)])
+    copies = np.arange(len(phi), size) % len(phi)
+    return (np.concatenate([phi, phi[copies]]),
+            np.concatenate([weights, np.zeros(len(copies))]))  # fmt: skip
 
 
 _TRAINERS: dict = {}
@@ -105,9 +120,10 @@ def _trainer(flow, graphdef, learning_rate: float, epochs: int, patience: int,
              n_batches: int, batch_size: int):  # fmt: skip
     """Return the compiled training run for this architecture and these settings.
 
-    Fits of one architecture and shape (the members and seeds of a posterior's
-    estimators) share one compilation: margarine's flows hold lambdas, so two flows'
-    graph definitions never compare equal, and the first one's serves for all.
+    Fits of one architecture and batch count (a posterior's folds and replicates, as a
+    rule) share one program: margarine's flows hold lambdas, so two flows' graph
+    definitions never compare equal, and the first one's serves for all. (``jax.jit``
+    traces it again for a new padded held-out size.)
     """
     method = LOG_DENSITY[type(flow).__name__]
     architecture = (type(flow).__name__, flow.in_size, flow.hidden_size, flow.nlayers,
@@ -171,8 +187,8 @@ def train(flow, phi, weights, key, *, learning_rate: float, epochs: int, patienc
           batch_size: int, validation_fraction: float) -> dict:  # fmt: skip
     """Train a margarine flow in place, compiled; return the run's record.
 
-    Minimises the weighted mean of -log q over the fit rows, with early stopping on the
-    weighted held-out loss; the best parameters stay.
+    Minimises the weighted mean of -log q over each batch of fit rows, with early
+    stopping on the weighted held-out loss; the best parameters stay.
 
     Parameters
     ----------
@@ -226,6 +242,7 @@ def train(flow, phi, weights, key, *, learning_rate: float, epochs: int, patienc
     flow.val_phi = jnp.asarray(phi[validation_rows])
     flow.val_weights = jnp.asarray(weights[validation_rows])
     flow.test_phi, flow.test_weights = flow.val_phi, flow.val_weights
+    # only the held-out loss is tracked: margarine's train_loss slot gets it too
     flow.val_loss = flow.train_loss = history[: int(n_epochs)]
     return {"epochs": int(n_epochs), "best_epoch": int(best_epoch),
             "best_validation_loss": float(best_loss)}  # fmt: skip
