@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from posterior_recovery import emulators
-from posterior_recovery.emulators.perturbed import load_parts
+from posterior_recovery.emulators.perturbed import exact_posteriors, load_parts
 from posterior_recovery.parameters import Parameter, Prior
 from posterior_recovery.simulators import make_simulator, redshift_grid
 
@@ -76,4 +76,12 @@ def test_exact_kl_is_the_kl_between_the_least_squares_posteriors(tmp_path):
         *posterior(M, residual), *posterior(M + E, residual - parts["error_offset"])
     )
     assert emulators.exact_kl(tmp_path, noise_mK, data) == pytest.approx(expected, rel=1e-9)
+    # the posteriors themselves, as the D_KL floor (posterior_recovery.kl_floor) uses them
+    full, emulated = exact_posteriors(tmp_path, noise_mK, data)
+    for exact, least_squares in zip(
+        (*full, *emulated),
+        (*posterior(M, residual), *posterior(M + E, residual - parts["error_offset"])),
+        strict=True,
+    ):
+        np.testing.assert_allclose(exact, least_squares, rtol=1e-9, atol=1e-12)
     assert emulators.knows_exact_kl("perturbed") and not emulators.knows_exact_kl("globalemu")

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import multivariate_normal
 
-from .divergence import gaussian_kl, linear_gaussian_posterior
-from .emulators.perturbed import load_parts
+from . import artifacts
+from .divergence import gaussian_kl
+from .emulators.perturbed import exact_posteriors
 
 REPEATS = 300
 
@@ -59,21 +60,15 @@ def gaussian_fit_kl(mean_p, cov_p, mean_q, cov_q, n_samples: int, repeats: int, 
 def floor_table(results, n_samples: int, seed: int = 0) -> pd.DataFrame:
     """Tabulate the floor at every noise level of a validation study's ``results`` folder."""
     results = Path(results)
-    parts = load_parts(results / "emulator/model")
-    design, offset = parts["design_matrix"], parts["offset"]
+    levels = [artifacts.read("data", path) for path in results.glob("data/noise_*mK.npz")]
     rng = np.random.default_rng(seed)
     rows = []
-    for path in sorted(results.glob("data/noise_*mK.npz"), key=lambda p: float(p.stem[6:-2])):
-        noise_mK = float(path.stem[6:-2])
-        with np.load(path) as data:
-            residual = data["data"] - offset
-        mean_p, cov_p = linear_gaussian_posterior(design, 0.0, noise_mK**2, residual)
-        mean_q, cov_q = linear_gaussian_posterior(
-            design + parts["error_matrix"], parts["error_offset"], noise_mK**2, residual
-        )
-        estimates = gaussian_fit_kl(mean_p, cov_p, mean_q, cov_q, n_samples, REPEATS, rng)
+    for data in sorted(levels, key=lambda level: float(level["noise_mK"])):
+        noise_mK = float(data["noise_mK"])
+        p, q = exact_posteriors(results / "emulator/model", noise_mK, data["data"])
+        estimates = gaussian_fit_kl(*p, *q, n_samples, REPEATS, rng)
         rows.append({
-            "noise_mK": noise_mK, "kl_exact": gaussian_kl(mean_p, cov_p, mean_q, cov_q),
+            "noise_mK": noise_mK, "kl_exact": gaussian_kl(*p, *q),
             "estimate_mean": estimates.mean(), "estimate_std": estimates.std(ddof=1),
         })  # fmt: skip
     return pd.DataFrame(rows)

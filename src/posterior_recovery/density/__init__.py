@@ -164,8 +164,8 @@ def save(fits: dict, directory, settings: dict) -> None:
     for (replicate, fold), estimator in fits.items():
         for i, member in enumerate(estimator.members):
             member.save(str(directory / f"r{replicate}_k{fold}_estimator_{i}"))
-    name = next(iter(fits.values())).name
-    record = {"name": name, "members": len(next(iter(fits.values())).members),
+    first = next(iter(fits.values()))
+    record = {"name": first.name, "members": len(first.members),
               "fits": [list(key) for key in fits], "settings": settings}  # fmt: skip
     (directory / "fit.json").write_text(json.dumps(record, indent=2) + "\n")
 

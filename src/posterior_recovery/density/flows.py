@@ -248,6 +248,14 @@ def train(flow, phi, weights, key, *, learning_rate: float, epochs: int, patienc
             "best_validation_loss": float(best_loss)}  # fmt: skip
 
 
+def _gaussianised(theta, ranges):
+    # margarine's forward_transform (normal quantile of the uniform CDF), in numpy
+    # (clipped off the box's faces, where the quantile is infinite)
+    lower, upper = ranges
+    u = (np.asarray(theta, dtype=float) - lower) / (upper - lower)
+    return ndtri(np.clip(u, 1e-15, 1 - 1e-15))
+
+
 class WhitenedFlow:
     """A margarine flow fitted in whitened coordinates: a density on the prior box.
 
@@ -276,7 +284,7 @@ class WhitenedFlow:
     def around(cls, flow, samples, weights):
         """Return the wrapper whose whitening fits weighted ``samples`` (n, d)."""
         d = np.shape(samples)[1]
-        phi = cls(flow, np.zeros(d), np.eye(d))._phi(samples)
+        phi = _gaussianised(samples, np.asarray(flow.theta_ranges, dtype=float))
         w = np.asarray(weights, dtype=float) / np.sum(weights)
         shift = w @ phi
         covariance = ((phi - shift).T * w) @ (phi - shift)
@@ -284,16 +292,9 @@ class WhitenedFlow:
         ridge = 1e-12 * np.trace(covariance) / d
         return cls(flow, shift, np.linalg.cholesky(covariance + ridge * np.eye(d)))
 
-    def _phi(self, theta):
-        # margarine's forward_transform (normal quantile of the uniform CDF), in numpy
-        # (clipped off the box's faces, where the quantile is infinite)
-        lower, upper = self.theta_ranges
-        u = (np.asarray(theta, dtype=float) - lower) / (upper - lower)
-        return ndtri(np.clip(u, 1e-15, 1 - 1e-15))
-
     def standardised(self, theta) -> np.ndarray:
         """Return the flow's coordinates z (n, d) of sampled-space points (n, d)."""
-        return self._whiten(self._phi(theta))
+        return self._whiten(_gaussianised(theta, self.theta_ranges))
 
     def _whiten(self, phi):
         return solve_triangular(self.cholesky, (phi - self.shift).T, lower=True).T
@@ -302,7 +303,7 @@ class WhitenedFlow:
         """Return the log density (n,) on the box of sampled-space points (n, d)."""
         from .._jax import jnp
 
-        phi = self._phi(theta)
+        phi = _gaussianised(theta, self.theta_ranges)
         z = jnp.asarray(self._whiten(phi))
         log_q = np.asarray(getattr(self.flow, LOG_DENSITY[type(self.flow).__name__])(z))
         width = self.theta_ranges[1] - self.theta_ranges[0]

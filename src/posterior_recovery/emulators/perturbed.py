@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..divergence import linearised_kl
+from ..divergence import linear_gaussian_posterior, linearised_kl
 from ..simulators.linear import LinearModel
 from .metadata import read_metadata, write_metadata
 
@@ -79,6 +79,21 @@ def load(model_dir) -> LinearModel:
         parts["design_matrix"] + parts["error_matrix"],
         parts["offset"] + parts["error_offset"],
     )
+
+
+def exact_posteriors(model_dir, noise_mK: float, data):
+    """Return the exact posteriors, ((mean, cov) full, (mean, cov) emulator): flat prior.
+
+    Parameters as for :func:`exact_kl`; means (d,) and covariances (d, d) of theta.
+    """
+    parts = load_parts(model_dir)
+    residual = np.asarray(data) - parts["offset"]
+    variance = float(noise_mK) ** 2
+    return (
+        linear_gaussian_posterior(parts["design_matrix"], 0.0, variance, residual),
+        linear_gaussian_posterior(parts["design_matrix"] + parts["error_matrix"],
+                                  parts["error_offset"], variance, residual),
+    )  # fmt: skip
 
 
 def exact_kl(model_dir, noise_mK: float, data) -> float:
