@@ -48,7 +48,8 @@ def test_schema_names_are_the_registries():
     properties = full_schema()["properties"]
     for family in FAMILIES:
         assert properties[family.section]["properties"]["name"]["enum"] == family.names
-    assert properties["full_posterior"]["enum"] == ["nested_sampling", "reweighting"]
+    routes = ["nested_sampling", "repartitioned", "reweighting"]
+    assert properties["full_posterior"]["enum"] == routes
 
 
 def test_each_backend_brings_its_settings_into_the_schema():

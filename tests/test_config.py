@@ -96,6 +96,17 @@ MISTAKES = {
         set_key(["sampler"], {**POLYCHORD, "inner_steps_per_dim": 3}),
         ["sampler:", "'inner_steps_per_dim'"],
     ),
+    "PolyChord under a repartitioned prior": (
+        lambda config: [
+            set_key(["sampler"], POLYCHORD)(config),
+            set_key(["full_posterior"], "repartitioned")(config),
+        ],
+        ["full_posterior: sampler 'polychord' cannot sample a repartitioned prior", "nss"],
+    ),
+    "repartitioning with alpha = 1": (
+        set_key(["repartitioning", "alpha"], 1.0),
+        ["repartitioning.alpha"],
+    ),
     "MPI tasks for a one-process sampler": (
         set_key(["sampler", "mpi_tasks"], 4),
         ["sampler.mpi_tasks", "'nss' runs in one process", "mpi_tasks: 1"],

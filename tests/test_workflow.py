@@ -1,8 +1,8 @@
 """The whole DAG through Snakemake on the tiny config (gaussian simulator, 2 noise levels).
 
 One nested-sampling run of the workflow is shared by the tests (conftest.tiny_study); the
-reweighting route then reruns, in a copy, only the full-posterior jobs and what depends on
-them.
+reweighting and repartitioned routes then rerun, each in a copy, only the full-posterior
+jobs and what depends on them.
 """
 
 from __future__ import annotations
@@ -26,24 +26,26 @@ N_REPLICATES = yaml.safe_load((REPO / TINY).read_text())["density_estimator"]["n
 T_99 = stats.t.ppf(0.995, N_REPLICATES - 1)
 
 
+ROUTES = ["nested_sampling", "repartitioned", "reweighting"]
+
+
 @pytest.fixture(scope="module")
 def tiny_runs(repo, tiny_study, tmp_path_factory):
-    """Run the tiny study by both full-posterior routes; returns their result folders."""
-    workdir = copy_study(tiny_study, tmp_path_factory.mktemp("tiny") / "reweighting")
-    reweighting = ("--config", "full_posterior=reweighting")
-    run_snakemake(workdir, "--configfile", str(repo / TINY), *reweighting)
-    return {
-        "workdir": workdir,
-        "nested_sampling": tiny_study.workdir / "results",
-        "reweighting": workdir / "results",
-    }
+    """Run the tiny study by every full-posterior route; returns their result folders."""
+    runs = {"nested_sampling": tiny_study.workdir / "results"}
+    for route in ("repartitioned", "reweighting"):
+        workdir = copy_study(tiny_study, tmp_path_factory.mktemp("tiny") / route)
+        route_config = ("--config", f"full_posterior={route}")
+        run_snakemake(workdir, "--configfile", str(repo / TINY), *route_config)
+        runs[route] = workdir / "results"
+    return {**runs, "workdir": runs["reweighting"].parent}
 
 
 def noise_levels(repo):
     return yaml.safe_load((repo / TINY).read_text())["noise_levels_mK"]
 
 
-@pytest.mark.parametrize("route", ["nested_sampling", "reweighting"])
+@pytest.mark.parametrize("route", ROUTES)
 def test_tables_have_every_noise_level_and_finite_values(repo, tiny_runs, route):
     results = tiny_runs[route]
     kl = pd.read_csv(results / "tables/kl.csv")
@@ -81,7 +83,7 @@ def test_bound_columns_equal_the_formula_on_accuracy_json(tiny_runs):
         np.testing.assert_allclose(kl[column], expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize("route", ["nested_sampling", "reweighting"])
+@pytest.mark.parametrize("route", ROUTES)
 def test_both_kl_estimators_agree_within_their_uncertainties(tiny_runs, route):
     kl = pd.read_csv(tiny_runs[route] / "tables/kl.csv")
     for _, row in kl.iterrows():
@@ -92,22 +94,24 @@ def test_both_kl_estimators_agree_within_their_uncertainties(tiny_runs, route):
         assert abs(row.kl_flow - row.kl_likelihood) <= T_99 * combined, row
 
 
-def test_likelihood_estimator_matches_the_evidence_ratio(tiny_runs):
-    """Log <exp(dlogL)>_P equals log Z_emu - log Z_full (nested_sampling route)."""
-    kl = pd.read_csv(tiny_runs["nested_sampling"] / "tables/kl.csv")
+@pytest.mark.parametrize("route", ["nested_sampling", "repartitioned"])
+def test_likelihood_estimator_matches_the_evidence_ratio(tiny_runs, route):
+    """Log <exp(dlogL)>_P equals log Z_emu - log Z_full (the sampled routes)."""
+    kl = pd.read_csv(tiny_runs[route] / "tables/kl.csv")
     for _, row in kl.iterrows():
         difference = row.log_mean_likelihood_ratio - row.log_evidence_ratio
         assert abs(difference) <= 3 * row.log_evidence_ratio_err, row
 
 
-def test_full_posterior_routes_agree(repo, tiny_runs):
-    """Reweighting the emulator run reproduces full-model nested sampling."""
+@pytest.mark.parametrize("route", ["repartitioned", "reweighting"])
+def test_full_posterior_routes_agree(repo, tiny_runs, route):
+    """Repartitioning, or reweighting the emulator run, reproduces full-model nested sampling."""
     names = [p["name"] for p in yaml.safe_load((repo / TINY).read_text())["parameters"]]
     for noise in noise_levels(repo):
         stem = f"posteriors/noise_{noise:g}mK/full.csv"
         means, errors = [], []
-        for route in ("nested_sampling", "reweighting"):
-            table = pd.read_csv(tiny_runs[route] / stem)
+        for route_ in ("nested_sampling", route):
+            table = pd.read_csv(tiny_runs[route_] / stem)
             w = table["weight"].to_numpy()
             mean = w @ table[names].to_numpy()
             std = np.sqrt(w @ (table[names].to_numpy() - mean) ** 2)
@@ -116,10 +120,12 @@ def test_full_posterior_routes_agree(repo, tiny_runs):
             errors.append(std / np.sqrt(ess))
         # Posterior means agree within 4 combined standard errors (ESS-based).
         np.testing.assert_array_less(np.abs(means[0] - means[1]), 4 * np.hypot(*errors))
-    tables = {r: pd.read_csv(tiny_runs[r] / "tables/kl.csv") for r in tiny_runs if r != "workdir"}
-    a, b = tables["nested_sampling"], tables["reweighting"]
+    a, b = (pd.read_csv(tiny_runs[r] / "tables/kl.csv") for r in ("nested_sampling", route))
     combined = np.hypot(a["kl_likelihood_err"], b["kl_likelihood_err"])
     assert (np.abs(a["kl_likelihood"] - b["kl_likelihood"]) <= 3 * combined).all()
+    a, b = (pd.read_csv(tiny_runs[r] / "tables/evidence.csv") for r in ("nested_sampling", route))
+    combined = np.hypot(a["log_Z_full_err"], b["log_Z_full_err"])
+    assert (np.abs(a["log_Z_full"] - b["log_Z_full"]) <= 3 * combined).all()
 
 
 def job_counts(dry_run_output: str) -> dict[str, int]:

@@ -20,7 +20,7 @@ import yaml
 from .backends import schema_errors
 from .density import ESTIMATORS
 from .emulators import EMULATORS
-from .names import ROUTES, noise_label
+from .names import ROUTES, SAMPLED_ROUTES, noise_label
 from .samplers import SAMPLERS
 from .seeds import noise_code
 from .simulators import SIMULATORS
@@ -135,7 +135,7 @@ def _jax_errors(config: dict) -> list[str]:
         return []
     others = [name for name in SAMPLERS.names if not SAMPLERS.get(name).JAX_ONLY]
     sampled = [EMULATORS.chosen(config)]
-    if config["full_posterior"] == "nested_sampling":
+    if config["full_posterior"] in SAMPLED_ROUTES:
         sampled.append(SIMULATORS.chosen(config))
     return [
         f"sampler.name: {sampler.NAME} samples JAX models only, and the {model.NAME!r} "

@@ -15,8 +15,13 @@ SPLITS = ("train", "validation", "test")
 MODELS = ("full", "emulator")
 """The two models of the likelihood: the full model (the simulator) and its emulator."""
 
-ROUTES = ("nested_sampling", "reweighting")
-"""How the full-model posterior is obtained (config ``full_posterior``)."""
+ROUTES = ("nested_sampling", "repartitioned", "reweighting")
+"""How the full-model posterior is obtained (config ``full_posterior``): nested sampling
+under the prior, nested sampling under a prior repartitioned by the emulator posterior
+(exact, cheaper), or importance reweighting of the emulator run (cheapest, approximate)."""
+
+SAMPLED_ROUTES = ("nested_sampling", "repartitioned")
+"""The routes that nested-sample the full model."""
 
 TABLES = ("kl", "accuracy", "evidence", "bias")
 """The study's tables, each written as .csv, .md and .tex."""

@@ -56,11 +56,12 @@ def from_nested_samples(samples, names, log_likelihood_column: str, seed: int):
     Parameters
     ----------
     samples : anesthetic.NestedSamples
-        The run.
+        The run; its model's log-likelihood is ``logL_model`` where the run has that
+        column (a repartitioned run), else its ``logL``.
     names : sequence of str
         Its parameter columns.
     log_likelihood_column : str
-        Which model produced the run's logL: ``logL_full`` or ``logL_emu``.
+        Which model produced the run: ``logL_full`` or ``logL_emu``.
     seed : int
         Seeds the prior-volume draws of the evidence error.
 
@@ -71,7 +72,8 @@ def from_nested_samples(samples, names, log_likelihood_column: str, seed: int):
     """
     weights = samples.get_weights()
     keep = weights > 0
-    columns = {log_likelihood_column: samples.logL.to_numpy()[keep]}
+    model_logL = samples["logL_model"] if "logL_model" in samples else samples.logL
+    columns = {log_likelihood_column: np.asarray(model_logL, dtype=float)[keep]}
     table = weighted_table(samples[list(names)].to_numpy()[keep], weights[keep], names, **columns)
     mean, err = log_evidence(samples, seed)
     summary = {

@@ -16,7 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from . import artifacts, comparison, density, emulators, posterior, samplers, seeds, training_set
+from . import (
+    artifacts,
+    comparison,
+    density,
+    emulators,
+    posterior,
+    repartitioning,
+    samplers,
+    seeds,
+    training_set,
+)
 from .artifacts import ArtifactError, damaged
 from .batching import map_batches
 from .likelihood import GaussianLikelihood
@@ -166,12 +176,18 @@ def mock_data(cfg: dict, noise_mK: float) -> dict[str, np.ndarray]:
     return data
 
 
-def nested_sampling(cfg: dict, model: str, noise_mK: float, data_path, emulator_dir, run_parent):
+def nested_sampling(
+    cfg: dict, model: str, noise_mK: float, data_path, emulator_dir, run_parent,
+    emulator_posterior=None,
+):  # fmt: skip
     """Sample one model's posterior at one noise level.
 
-    The sampler's own files go to ``run_parent/<sampler>-<digest>``, named by a digest
-    of the run's config, data and emulator, so that a rerun of the same run resumes and
-    any other starts afresh. Returns (anesthetic NestedSamples, stats with ``log_evidence``
+    With ``full_posterior: repartitioned`` the full model is sampled under the prior
+    repartitioned by the emulator posterior at the same level, ``emulator_posterior``
+    (its table and summary paths; :mod:`.repartitioning`). The sampler's own files go
+    to ``run_parent/<sampler>-<digest>``, named by a digest of the run's config, data,
+    emulator and emulator posterior, so that a rerun of the same run resumes and any
+    other starts afresh. Returns (anesthetic NestedSamples, stats with ``log_evidence``
     and ``log_evidence_err``), or (None, None) on MPI ranks other than 0.
     """
     prior = prior_from(cfg)
@@ -181,10 +197,20 @@ def nested_sampling(cfg: dict, model: str, noise_mK: float, data_path, emulator_
     )  # fmt: skip
     seed = seeds.sampler(cfg["seed"], noise_mK, model)
     log.info("sampling the %s posterior at %g mK with %s", model, noise_mK, cfg["sampler"])
-    inputs = [data_path, emulator_dir] if emulator_dir else [data_path]
+    repartition = None
+    if emulator_posterior is not None:
+        table, _ = posterior.read(*emulator_posterior, prior.names)
+        repartition = repartitioning.from_posterior(
+            table[list(prior.names)].to_numpy(), table["weight"].to_numpy(), prior.lower,
+            prior.upper, **cfg["repartitioning"],
+        )  # fmt: skip
+        log.info("under the prior repartitioned by the emulator posterior: %s",
+                 repartition.to_json())  # fmt: skip
+    inputs = [data_path, *([emulator_dir] if emulator_dir else []), *(emulator_posterior or [])]
     run = json.dumps({"config": cfg, "model": model, "noise_mK": noise_mK}, sort_keys=True)
     run_dir = Path(run_parent) / f"{cfg['sampler']['name']}-{inputs_digest(run, inputs)}"
-    samples, stats = samplers.sample(likelihood, prior, cfg["sampler"], seed, run_dir)
+    samples, stats = samplers.sample(likelihood, prior, cfg["sampler"], seed, run_dir,
+                                     repartition)  # fmt: skip
     if samples is None:
         return None, None
     log_z, log_z_err = posterior.log_evidence(samples, seed)
@@ -198,9 +224,10 @@ def make_posterior(
 ):
     """Make the posterior artifact of one model at one noise level, by the configured route.
 
-    - the emulator, or the full model with ``nested_sampling``: the run's weighted
-      samples; the other model's log L is evaluated at them (the emulator's is cheap;
-      the full model's is not needed for the emulator posterior);
+    - the emulator, or the full model with ``nested_sampling`` or ``repartitioned``:
+      the run's weighted samples, with the model's own log L; the other model's log L
+      is evaluated at them (the emulator's is cheap; the full model's is not needed
+      for the emulator posterior);
     - the full model with ``reweighting``: the emulator run (``samples_path``)
       reweighted by L_full / L_emu, evaluating the full model (batched) at its samples.
 
@@ -214,7 +241,7 @@ def make_posterior(
     stats = artifacts.read("stats", stats_path)
     samples = artifacts.read("run", samples_path, columns=names, rows=stats.get("n_samples"))
     seed = seeds.evidence(cfg["seed"], noise_mK)
-    route = "reweighting" if reweighted else "nested_sampling"
+    route = cfg["full_posterior"] if model == "full" else "nested_sampling"
     if not reweighted:
         column = "logL_full" if model == "full" else "logL_emu"
         table, summary = posterior.from_nested_samples(samples, names, column, seed)

@@ -98,13 +98,28 @@ def sections(*names):
     )
 
 
+def repartitioned(wildcards):
+    """Whether this run samples the full model under the repartitioned prior."""
+    return wildcards.model == "full" and config["full_posterior"] == "repartitioned"
+
+
 def model_inputs(wildcards):
-    """The trained emulator where the run needs it."""
-    return (
-        {"emulator": rules.train_emulator.output}
-        if wildcards.model == "emulator"
-        else {}
-    )
+    """The trained emulator where the run needs it, the emulator posterior where the
+    prior is repartitioned by it."""
+    if wildcards.model == "emulator":
+        return {"emulator": rules.train_emulator.output}
+    if repartitioned(wildcards):
+        stem = f"{RESULTS}/posteriors/noise_{wildcards.noise_mK}mK/emulator"
+        return {"emulator_table": f"{stem}.csv", "emulator_summary": f"{stem}.json"}
+    return {}
+
+
+def sampling_sections(wildcards):
+    """The config sections of a nested-sampling run (JSON for its command line)."""
+    names = ["seed", "simulator", "parameters", "sampler"]
+    if repartitioned(wildcards):
+        names += ["repartitioning"]
+    return json.dumps(sections(*names))
 
 
 def posterior_inputs(wildcards):

@@ -1,5 +1,6 @@
-# Nested sampling with the emulator (always) and the full model (nested_sampling route),
-# and the posterior artifacts that both full-posterior routes write.
+# Nested sampling with the emulator (always) and the full model (the nested_sampling and
+# repartitioned routes; the latter after the emulator posterior, which shapes its prior),
+# and the posterior artifacts that every full-posterior route writes.
 
 
 # A shell rule, unlike the others: an MPI sampler's ranks each run the script, launched
@@ -28,15 +29,20 @@ rule nested_sampling:
         mpi=mpi_launcher,
     params:
         # A function, so that the braces of LaTeX labels are not read as wildcards.
-        cfg=lambda wildcards: json.dumps(
-            sections("seed", "simulator", "parameters", "sampler")
-        ),
+        cfg=sampling_sections,
         emulator=lambda wildcards, input: input.get("emulator", ""),
+        emulator_posterior=lambda wildcards, input: (
+            f"--emulator-posterior {shlex.quote(input.emulator_table)} "
+            f"{shlex.quote(input.emulator_summary)}"
+            if repartitioned(wildcards)
+            else ""
+        ),
     shell:
         "{resources.mpi} python {input.script:q} --config {params.cfg:q}"
         " --model {wildcards.model} --noise-mK {wildcards.noise_mK}"
         " --data {input.data:q} --emulator={params.emulator:q}"
         " --samples {output.samples:q} --stats {output.stats:q} --log {log:q}"
+        " {params.emulator_posterior}"
 
 
 rule posterior:

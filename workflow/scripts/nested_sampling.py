@@ -20,12 +20,18 @@ parser.add_argument("--emulator", default="", help="emulator model folder (model
 parser.add_argument("--samples", required=True, help="output: nested samples (anesthetic csv)")
 parser.add_argument("--stats", required=True, help="output: run statistics (json)")
 parser.add_argument("--log", required=True)
+parser.add_argument(
+    "--emulator-posterior",
+    nargs=2,
+    metavar=("TABLE", "SUMMARY"),
+    help="the emulator posterior that repartitions the prior (full model)",
+)
 args = parser.parse_args()
 
 study.setup_logging(args.log)
 samples, stats = study.nested_sampling(
     args.config, args.model, args.noise_mK, args.data, args.emulator or None,
-    Path(args.samples).parent,
+    Path(args.samples).parent, args.emulator_posterior,
 )  # fmt: skip
 if samples is not None:  # MPI rank 0 (or no MPI)
     with artifacts.atomic_path(args.samples) as temporary:

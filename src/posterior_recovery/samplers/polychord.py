@@ -40,6 +40,8 @@ SETTINGS = {
 }  # fmt: skip
 JAX_ONLY = False
 MPI = True
+# its prior is a transform of the unit cube; a mixture of a density and the box has none
+REPARTITIONING = False
 FILE_ROOT = "polychord"
 INSTALL = (
     "pypolychord is not on the package registry; build it from PolyChordLite "

@@ -1,0 +1,194 @@
+"""Nested slice sampling's replacement step with every vectorised lane kept busy.
+
+blackjax's nested slice sampler replaces ``num_delete`` points per iteration by running
+that many slice-sampling chains side by side (``jax.vmap``), each ``num_inner_steps``
+hit-and-run slice moves from a surviving live point. Under ``vmap`` each of a move's
+loops (stepping out left, right, shrinking) runs until its slowest chain is done, so
+most lanes wait at every move: about a third of the likelihood evaluations the
+hardware does are thrown away.
+
+Here each chain is a small state machine that does exactly one likelihood evaluation
+per round, whatever phase of whichever move it is in, and the rounds go on until every
+chain has made all its moves. A lane then waits only at the very end, for the chain
+with the most evaluations in total; over ``num_inner_steps`` moves that total varies
+far less than a single loop does. The moves themselves are blackjax's: the same
+covariance-shaped directions (:func:`blackjax.ns.nss.sample_direction_from_covariance_factor`),
+Neal's (2003) stepping out with at most ``max_expansions`` expansions split at random
+between the two sides, and shrinkage with at most ``max_shrinkage`` evaluations
+(after which the chain stays put). The factory plugs into ``blackjax.nss`` as its
+``update_strategy``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+# blackjax's defaults (blackjax.ns.nss.build_kernel)
+MAX_EXPANSIONS = 10
+MAX_SHRINKAGE = 100
+
+# a chain's phase in its current move
+_LEFT, _RIGHT, _SHRINK = 0, 1, 2
+
+
+class LaneInfo(NamedTuple):
+    """What the chains of one replacement did, one entry per chain (n_delete,)."""
+
+    num_expansions: object
+    num_shrink: object
+    num_evaluations: object
+
+
+class _Lane(NamedTuple):
+    key: object
+    position: object
+    logdensity: object
+    loglikelihood: object
+    moves: object  # completed moves
+    fresh: object  # the next round starts a new move
+    phase: object
+    direction: object
+    level: object
+    left: object
+    right: object
+    left_budget: object
+    right_budget: object
+    shrinks: object  # in the current move
+    num_expansions: object
+    num_shrink: object
+    num_evaluations: object
+
+
+def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
+                    max_shrinkage=MAX_SHRINKAGE):  # fmt: skip
+    """Return a ``blackjax.nss`` update strategy that keeps its lanes busy.
+
+    Parameters
+    ----------
+    log_prior, log_likelihood : callable
+        The sampler's log-prior and log-likelihood of one position (d,), as given to
+        ``blackjax.nss``.
+    max_expansions, max_shrinkage : int, optional
+        Caps of a slice move's stepping out and shrinkage, as in blackjax.
+
+    Returns
+    -------
+    callable
+        ``(constrained_step_fn, num_inner_steps, num_delete) -> update_fn``, the
+        contract of :func:`blackjax.ns.from_mcmc.build_kernel`; ``constrained_step_fn``
+        is not used (this does the constrained moves itself). ``update_fn`` returns
+        the new particles and a :class:`LaneInfo`.
+    """
+    from blackjax.ns.nss import sample_direction_from_covariance_factor
+
+    from .._jax import jax, jnp
+
+    def factory(constrained_step_fn, num_inner_steps, num_delete):
+        del constrained_step_fn
+
+        def update_fn(rng_key, state, loglikelihood_0, covariance_factor):
+            choice_key, lanes_key = jax.random.split(rng_key)
+            particles = state.particles
+            # start from survivors, as blackjax's update_with_mcmc_take_last
+            survivors = (particles.loglikelihood > loglikelihood_0).astype(float)
+            survivors = jnp.where(survivors.sum() > 0, survivors, jnp.ones_like(survivors))
+            start = jax.random.choice(choice_key, len(survivors), (num_delete,),
+                                      p=survivors / survivors.sum())  # fmt: skip
+            zero = jnp.zeros(num_delete, dtype=int)
+            lanes = _Lane(
+                key=jax.random.split(lanes_key, num_delete),
+                position=particles.position[start],
+                logdensity=particles.logdensity[start],
+                loglikelihood=particles.loglikelihood[start],
+                moves=zero, fresh=jnp.ones(num_delete, dtype=bool), phase=zero,
+                direction=jnp.zeros_like(particles.position[start]),
+                level=jnp.zeros(num_delete), left=jnp.zeros(num_delete),
+                right=jnp.zeros(num_delete), left_budget=zero, right_budget=zero,
+                shrinks=zero, num_expansions=zero, num_shrink=zero, num_evaluations=zero,
+            )  # fmt: skip
+
+            def round_of(lane):
+                return _advance(lane, loglikelihood_0, covariance_factor, num_inner_steps)
+
+            def running(lanes):
+                return jnp.any(lanes.moves < num_inner_steps)
+
+            lanes = jax.lax.while_loop(running, jax.vmap(round_of), lanes)
+            new_particles = type(particles)(
+                position=lanes.position,
+                logdensity=lanes.logdensity,
+                loglikelihood=lanes.loglikelihood,
+                loglikelihood_birth=jnp.full(num_delete, loglikelihood_0),
+            )
+            return new_particles, LaneInfo(lanes.num_expansions, lanes.num_shrink,
+                                           lanes.num_evaluations)  # fmt: skip
+
+        return update_fn
+
+    def _advance(lane, loglikelihood_0, covariance_factor, num_inner_steps):
+        """One round: one evaluation of one chain (none once it has made its moves)."""
+        active = lane.moves < num_inner_steps
+        key, direction_key, level_key, bracket_key, split_key, shrink_key = jax.random.split(
+            lane.key, 6
+        )
+        # a new move: direction, slice level, initial bracket and expansion budgets
+        direction = jnp.where(
+            lane.fresh,
+            sample_direction_from_covariance_factor(direction_key, lane.position,
+                                                    covariance_factor),
+            lane.direction,
+        )  # fmt: skip
+        level = jnp.where(lane.fresh, lane.logdensity + jnp.log(jax.random.uniform(level_key)),
+                          lane.level)  # fmt: skip
+        initial_left = -jax.random.uniform(bracket_key)
+        left = jnp.where(lane.fresh, initial_left, lane.left)
+        right = jnp.where(lane.fresh, initial_left + 1.0, lane.right)
+        left_budget_new = jnp.floor(max_expansions * jax.random.uniform(split_key)).astype(int)
+        left_budget = jnp.where(lane.fresh, left_budget_new, lane.left_budget)
+        right_budget = jnp.where(lane.fresh, max_expansions - 1 - left_budget_new,
+                                 lane.right_budget)  # fmt: skip
+        phase = jnp.where(lane.fresh, _LEFT, lane.phase)
+        shrinks = jnp.where(lane.fresh, 0, lane.shrinks)
+
+        t_shrink = left + jax.random.uniform(shrink_key) * (right - left)
+        t = jnp.select([phase == _LEFT, phase == _RIGHT], [left, right], t_shrink)
+        candidate = lane.position + t * direction
+        candidate_logdensity = log_prior(candidate)
+        candidate_loglikelihood = log_likelihood(candidate)
+        in_slice = (candidate_logdensity >= level) & (candidate_loglikelihood > loglikelihood_0)
+
+        expand_left = (phase == _LEFT) & in_slice & (left_budget > 0)
+        expand_right = (phase == _RIGHT) & in_slice & (right_budget > 0)
+        accepted = (phase == _SHRINK) & in_slice
+        shrinking = (phase == _SHRINK) & ~in_slice
+        gave_up = shrinking & (shrinks + 1 >= max_shrinkage)
+        move_done = accepted | gave_up
+        next_phase = jnp.select(
+            [phase == _LEFT, phase == _RIGHT],
+            [jnp.where(expand_left, _LEFT, _RIGHT), jnp.where(expand_right, _RIGHT, _SHRINK)],
+            _SHRINK,
+        )
+        advanced = _Lane(
+            key=key,
+            position=jnp.where(accepted, candidate, lane.position),
+            logdensity=jnp.where(accepted, candidate_logdensity, lane.logdensity),
+            loglikelihood=jnp.where(accepted, candidate_loglikelihood, lane.loglikelihood),
+            moves=lane.moves + move_done,
+            fresh=move_done,
+            phase=next_phase,
+            direction=direction,
+            level=level,
+            left=jnp.where(expand_left, left - 1.0, jnp.where(shrinking & (t < 0), t, left)),
+            right=jnp.where(
+                expand_right, right + 1.0, jnp.where(shrinking & (t >= 0), t, right)
+            ),  # fmt: skip
+            left_budget=left_budget - expand_left,
+            right_budget=right_budget - expand_right,
+            shrinks=shrinks + (phase == _SHRINK),
+            num_expansions=lane.num_expansions + expand_left + expand_right,
+            num_shrink=lane.num_shrink + (phase == _SHRINK),
+            num_evaluations=lane.num_evaluations + 1,
+        )
+        return jax.tree.map(lambda new, old: jnp.where(active, new, old), advanced, lane)
+
+    return factory

@@ -1,0 +1,104 @@
+"""Posterior repartitioning against analytic evidences.
+
+pi~ is a normalised prior that its draws follow, and nested sampling under it recovers
+the evidence and posterior of the uniform prior where q is wrong.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from posterior_recovery import repartitioning
+from posterior_recovery.parameters import Parameter, Prior
+from posterior_recovery.posterior import log_evidence
+from posterior_recovery.samplers import sample
+
+D = 3
+SIGMA = 0.1
+PRIOR = Prior([Parameter(f"x{i}", "uniform", -10.0, 10.0, 0.0) for i in range(D)])
+MODE = np.array([1.0, -2.0, 0.5])
+SETTINGS = {"name": "nss", "live_points_per_dim": 25, "inner_steps_per_dim": 3,
+            "delete_fraction": 0.1, "precision_criterion": 1e-3}  # fmt: skip
+# the defaults of config/config.yaml
+ALPHA, SCALE = 0.9, 1.5
+
+
+def repartition_around(centre, width, seed=0, n=2000):
+    """Return a repartition whose q is fitted to n Gaussian draws around ``centre``."""
+    draws = np.random.default_rng(seed).normal(centre, width, (n, D))
+    return repartitioning.from_posterior(draws, np.ones(n), PRIOR.lower, PRIOR.upper, ALPHA,
+                                         SCALE)  # fmt: skip
+
+
+def test_the_repartitioned_prior_is_normalised_on_the_cube():
+    rp = repartition_around(MODE, SIGMA)
+    u = jax.random.uniform(jax.random.PRNGKey(0), (400_000, D))
+    density = np.exp(np.asarray(jax.vmap(rp.log_prior)(u)))
+    # E_uniform[pi~] = 1; the Monte Carlo error of the mean is std / sqrt(n)
+    assert abs(density.mean() - 1.0) < 4 * density.std() / np.sqrt(len(u))
+
+
+def test_draws_follow_the_repartitioned_prior():
+    rp = repartition_around(MODE, SIGMA)
+    draws = np.asarray(rp.draw(jax.random.PRNGKey(1), 200_000))
+    assert np.all((draws >= 0) & (draws <= 1))
+    # the mean of u under pi~, by its draws and by weighting uniform points with pi~
+    u = np.asarray(jax.random.uniform(jax.random.PRNGKey(2), (400_000, D)))
+    weights = np.exp(np.asarray(jax.vmap(rp.log_prior)(jnp.asarray(u))))
+    weighted_mean = weights @ u / weights.sum()
+    error = np.hypot(draws.std(axis=0) / np.sqrt(len(draws)),
+                     np.sqrt(np.mean((weights[:, None] * (u - weighted_mean)) ** 2, axis=0)
+                             / len(u)))  # fmt: skip
+    np.testing.assert_array_less(np.abs(draws.mean(axis=0) - weighted_mean), 4 * error)
+
+
+def gaussian_log_likelihood(centres):
+    """Equal mixture of normalised Gaussians of width SIGMA: Z = 1 / prior volume."""
+    centres = jnp.asarray(np.atleast_2d(centres))
+
+    @jax.jit
+    def single(x):
+        log_n = (-0.5 * jnp.sum(((x - centres) / SIGMA) ** 2, axis=1)
+                 - D * jnp.log(SIGMA) - 0.5 * D * jnp.log(2 * jnp.pi))  # fmt: skip
+        return jax.scipy.special.logsumexp(log_n) - jnp.log(len(centres))
+
+    return type("Likelihood", (), {"single": staticmethod(single)})()
+
+
+LOG_Z = -D * np.log(20.0)
+
+
+@pytest.mark.parametrize(
+    "name, centres, repartition",
+    [
+        ("q offset by one sigma", MODE, repartition_around(MODE + SIGMA, SIGMA)),
+        ("q a third too narrow", MODE, repartition_around(MODE, SIGMA / 3)),
+        # modes 3 sigma apart, q on the first only
+        ("q missing a mode", [MODE, MODE + [3 * SIGMA, 0, 0]], repartition_around(MODE, SIGMA)),
+    ],
+)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_repartitioned_nested_sampling_recovers_the_evidence_and_both_modes(
+    name, centres, repartition, seed
+):
+    samples, stats = sample(gaussian_log_likelihood(centres), PRIOR, SETTINGS, seed,
+                            repartition=repartition)  # fmt: skip
+    log_z, log_z_err = log_evidence(samples, seed)
+    # seeds 0-7 of a like setup: |log Z - truth| / err at most 1.6 (offset), 2.5 (narrow),
+    # 2.5 (missing mode)
+    assert abs(log_z - LOG_Z) < 3 * log_z_err, name
+    # the model's log L, not the sampled L / pi~, goes downstream
+    x = samples[list(PRIOR.names)].to_numpy()
+    expected = np.asarray(jax.vmap(gaussian_log_likelihood(centres).single)(jnp.asarray(x)))
+    np.testing.assert_allclose(samples["logL_model"].to_numpy(), expected, rtol=1e-9)
+    weights = samples.get_weights()
+    first = np.sum(weights[x[:, 0] < MODE[0] + 1.5 * SIGMA]) / weights.sum()
+    if len(np.atleast_2d(centres)) == 2:
+        # seeds 0-7 of a like setup: 0.48-0.61 of the mass in the first mode (truth 0.5)
+        assert 0.35 < first < 0.65
+    else:
+        assert first > 0.9
+    assert stats["repartition"]["alpha"] == ALPHA
