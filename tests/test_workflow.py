@@ -128,6 +128,16 @@ def test_full_posterior_routes_agree(repo, tiny_runs, route):
     assert (np.abs(a["log_Z_full"] - b["log_Z_full"]) <= 3 * combined).all()
 
 
+@pytest.mark.parametrize("route", ["nested_sampling", "repartitioned"])
+def test_the_kl_table_shows_what_reweighting_would_have_given(tiny_runs, route):
+    """A sampled route's kl_reweighting and ess_reweighting are the reweighting route's."""
+    sampled = pd.read_csv(tiny_runs[route] / "tables/kl.csv")
+    reweighted = pd.read_csv(tiny_runs["reweighting"] / "tables/kl.csv")
+    np.testing.assert_allclose(sampled["kl_reweighting"], reweighted["kl_likelihood"], rtol=1e-9)
+    np.testing.assert_allclose(sampled["ess_reweighting"], reweighted["ess"], rtol=1e-9)
+    np.testing.assert_array_equal(reweighted["kl_reweighting"], reweighted["kl_likelihood"])
+
+
 def job_counts(dry_run_output: str) -> dict[str, int]:
     """Rule name -> job count from the 'Job stats' table of a dry run."""
     table = dry_run_output.split("Job stats:")[1].split("total")[0]

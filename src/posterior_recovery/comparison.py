@@ -181,6 +181,7 @@ def noise_level_result(
         "full_posterior": full_summary["route"],
         "ess": full_summary["ess"],
         "ess_below_threshold": full_summary["ess_below_threshold"],
+        **reweighting_columns(full_summary, likelihood),
         "log_Z_full": full_summary["log_evidence"],
         "log_Z_full_err": full_summary["log_evidence_err"],
         "log_Z_emulator": emulator_summary["log_evidence"],
@@ -189,6 +190,20 @@ def noise_level_result(
         "emulator_calls": emulator_summary["n_model_calls"],
         "bias": {"parameter": names, **{key: biases[key].tolist() for key in BIAS_KEYS}},
     }
+
+
+def reweighting_columns(full_summary: dict, likelihood: dict) -> dict:
+    """Return what reweighting the emulator run gives: ``kl_reweighting``, ``ess_reweighting``.
+
+    The route's own values where it is reweighting, the summary's record of the
+    emulator run reweighted where the full model was sampled, NaN where it has none.
+    """
+    if full_summary["route"] == "reweighting":
+        return {"kl_reweighting": likelihood["kl_likelihood"],
+                "ess_reweighting": full_summary["ess"]}  # fmt: skip
+    check = full_summary.get("reweighting", {})
+    return {"kl_reweighting": check.get("kl_likelihood", float("nan")),
+            "ess_reweighting": check.get("ess", float("nan"))}  # fmt: skip
 
 
 def prediction_grid(noise_levels, n: int = 200) -> np.ndarray:

@@ -30,7 +30,7 @@ KL_COLUMNS = [
     "noise_mK", "bound_mean", "bound_p95", "kl_linearised", "kl_flow", "kl_flow_err",
     "kl_flow_low", "kl_flow_high", "kl_likelihood", "kl_likelihood_err", "log_evidence_ratio",
     "log_evidence_ratio_err", "log_mean_likelihood_ratio", "full_posterior", "ess",
-    "ess_below_threshold",
+    "ess_below_threshold", "kl_reweighting", "ess_reweighting",
 ]  # fmt: skip
 EVIDENCE_COLUMNS = [
     "noise_mK", "log_Z_full", "log_Z_full_err", "log_Z_emulator", "log_Z_emulator_err",

@@ -29,6 +29,7 @@ from . import (
 )
 from .artifacts import ArtifactError, damaged
 from .batching import map_batches
+from .divergence import kl_from_likelihoods
 from .likelihood import GaussianLikelihood
 from .likelihood import mock_data as draw_mock_data
 from .linearisation import linearise as linearise_models
@@ -220,8 +221,9 @@ def nested_sampling(
 
 
 def make_posterior(
-    cfg: dict, model: str, noise_mK: float, samples_path, data_path, emulator_dir, stats_path
-):
+    cfg: dict, model: str, noise_mK: float, samples_path, data_path, emulator_dir, stats_path,
+    emulator_run=None,
+):  # fmt: skip
     """Make the posterior artifact of one model at one noise level, by the configured route.
 
     - the emulator, or the full model with ``nested_sampling`` or ``repartitioned``:
@@ -231,31 +233,32 @@ def make_posterior(
     - the full model with ``reweighting``: the emulator run (``samples_path``)
       reweighted by L_full / L_emu, evaluating the full model (batched) at its samples.
 
-    Returns the table and summary (:mod:`.posterior`).
+    A sampled full posterior given the emulator run (``emulator_run``: its samples and
+    stats paths) records under ``reweighting`` what reweighting that run would have
+    given instead (:func:`reweighting_check`). Returns the table and summary
+    (:mod:`.posterior`).
     """
     prior = prior_from(cfg)
     names = list(prior.names)
     data = read_data(data_path, noise_mK)["data"]
-    reweighted = model == "full" and cfg["full_posterior"] == "reweighting"
-    # the emulator run's samples (reweighting) or this model's own run, and its stats
-    stats = artifacts.read("stats", stats_path)
-    samples = artifacts.read("run", samples_path, columns=names, rows=stats.get("n_samples"))
-    seed = seeds.evidence(cfg["seed"], noise_mK)
     route = cfg["full_posterior"] if model == "full" else "nested_sampling"
-    if not reweighted:
+    seed = seeds.evidence(cfg["seed"], noise_mK)
+    # the emulator run's samples (reweighting) or this model's own run
+    samples, stats = _read_run(samples_path, stats_path, names)
+    if route == "reweighting":
+        table, summary = _reweighted(cfg, noise_mK, samples, data, seed)
+        n_model_calls = len(samples)  # one full-model call per emulator sample
+    else:
         column = "logL_full" if model == "full" else "logL_emu"
         table, summary = posterior.from_nested_samples(samples, names, column, seed)
         if model == "full":
             emulated = GaussianLikelihood(data, noise_mK, load_emulator(emulator_dir), prior)
             table["logL_emu"] = emulated.evaluate_in_batches(table[names].to_numpy(), 256)
+            if emulator_run is not None:
+                summary["reweighting"] = reweighting_check(
+                    cfg, noise_mK, _read_run(*emulator_run, names)[0], data, seed
+                )
         n_model_calls = stats["n_likelihood_calls"]
-    else:
-        full = GaussianLikelihood(data, noise_mK, simulator_from(cfg), prior)
-        theta = samples[names].to_numpy()
-        log.info("evaluating the full model at %d emulator samples", len(theta))
-        logL_full = full.evaluate_in_batches(theta, cfg["reweighting"]["batch_size"])
-        table, summary = posterior.reweight(samples, names, logL_full, seed)
-        n_model_calls = len(theta)
     if not np.isfinite([summary["log_evidence"], summary["log_evidence_err"]]).all():
         raise ArtifactError(f"{samples_path}: its log-evidence is not finite; see the log")
     summary = posterior.flag_ess(
@@ -270,6 +273,38 @@ def make_posterior(
         )  # fmt: skip
     log.info("%s posterior: %s", model, summary)
     return table, summary
+
+
+def _read_run(samples_path, stats_path, names):
+    stats = artifacts.read("stats", stats_path)
+    return artifacts.read("run", samples_path, columns=names, rows=stats.get("n_samples")), stats
+
+
+def _reweighted(cfg: dict, noise_mK: float, emulator_samples, data, seed: int):
+    """Return the full posterior (table, summary) by reweighting an emulator run."""
+    prior = prior_from(cfg)
+    full = GaussianLikelihood(data, noise_mK, simulator_from(cfg), prior)
+    theta = emulator_samples[list(prior.names)].to_numpy()
+    log.info("evaluating the full model at %d emulator samples", len(theta))
+    logL_full = full.evaluate_in_batches(theta, cfg["reweighting"]["batch_size"])
+    return posterior.reweight(emulator_samples, prior.names, logL_full, seed)
+
+
+def reweighting_check(cfg: dict, noise_mK: float, emulator_samples, data, seed: int) -> dict:
+    """Return what reweighting the emulator run would give: its ESS, log Z and D_KL.
+
+    ``kl_likelihood`` is the likelihood estimator's D_KL(P_reweighted || P_emulator),
+    beside which the sampled route's own shows whether the cheap route would have
+    sufficed.
+    """
+    table, summary = _reweighted(cfg, noise_mK, emulator_samples, data, seed)
+    delta_logL = (table["logL_emu"] - table["logL_full"]).to_numpy()
+    return {
+        "ess": summary["ess"],
+        "log_evidence": summary["log_evidence"],
+        "log_evidence_err": summary["log_evidence_err"],
+        "kl_likelihood": kl_from_likelihoods(delta_logL, table["weight"]),
+    }
 
 
 # --- comparison ------------------------------------------------------------------------

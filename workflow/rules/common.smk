@@ -136,6 +136,12 @@ def posterior_inputs(wildcards):
     else:
         inputs["samples"] = run.format(model=wildcards.model)
     inputs["stats"] = inputs["samples"].replace("nested_samples.csv", "stats.json")
+    if wildcards.model == "full" and config["full_posterior"] != "reweighting":
+        # what reweighting the emulator run would give, beside the exact posterior
+        inputs["emulator_samples"] = run.format(model="emulator")
+        inputs["emulator_stats"] = inputs["emulator_samples"].replace(
+            "nested_samples.csv", "stats.json"
+        )
     return inputs
 
 

@@ -11,5 +11,10 @@ table, summary = study.make_posterior(
     snakemake.input.data,
     snakemake.input.emulator,
     snakemake.input.stats,
+    (
+        (snakemake.input.emulator_samples, snakemake.input.emulator_stats)
+        if "emulator_samples" in snakemake.input.keys()
+        else None
+    ),
 )
 posterior.write(table, summary, snakemake.output.table, snakemake.output.summary)

@@ -1,0 +1,120 @@
+"""The full-posterior routes side by side, on a finished study.
+
+    python -m posterior_recovery.route_benchmark --configfile config/quick.yaml
+        [--results results] [--noise-mK 5 25] [--routes reweighting repartitioned]
+
+For each noise level it obtains the full-model posterior by each route, from the
+study's own data, emulator and emulator runs (``results/``), with the study's config
+and seeds, and prints a Markdown table: full-model likelihood calls the algorithm
+needed, evaluations the hardware did, wall time, log Z and its error, and the largest
+shift of a posterior mean from plain nested sampling's, in posterior standard
+deviations (``max_mean_shift_sd``; where both were run). Sampler files go
+to a temporary folder, so no run resumes from the study's checkpoints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import study
+from .cli import SCHEMA
+from .config import check_config, load_config_file
+from .names import ROUTES, noise_label
+
+
+def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES) -> pd.DataFrame:
+    """Return one row per noise level and route (the module docstring's columns).
+
+    Parameters
+    ----------
+    cfg : dict
+        The study's validated config.
+    results : path
+        Its results folder, with the data, the emulator and the emulator posteriors of
+        ``noise_levels``.
+    noise_levels : sequence of float
+        Noise levels, mK.
+    routes : sequence of str, optional
+        Full-posterior routes (:data:`~posterior_recovery.names.ROUTES`).
+    """
+    results = Path(results)
+    emulator_dir = results / "emulator/model"
+    names = list(study.prior_from(cfg).names)
+    rows = []
+    for noise_mK in noise_levels:
+        moments = {}
+        level = f"noise_{noise_label(noise_mK)}mK"
+        data = results / f"data/{level}.npz"
+        emulator_run = results / f"sampling/emulator/{level}"
+        emulator_posterior = [results / f"posteriors/{level}/emulator.{ext}" for ext in
+                              ("csv", "json")]  # fmt: skip
+        for route in routes:
+            route_cfg = {**copy.deepcopy(cfg), "full_posterior": route}
+            start = time.perf_counter()
+            if route == "reweighting":
+                table, summary = study.make_posterior(
+                    route_cfg, "full", noise_mK, emulator_run / "nested_samples.csv", data,
+                    emulator_dir, emulator_run / "stats.json",
+                )  # fmt: skip
+                calls = evaluations = summary["n_model_calls"]
+                log_z, log_z_err = summary["log_evidence"], summary["log_evidence_err"]
+                weights, theta = table["weight"].to_numpy(), table[names].to_numpy()
+            else:
+                with tempfile.TemporaryDirectory() as run_parent:
+                    samples, stats = study.nested_sampling(
+                        route_cfg, "full", noise_mK, data, None, run_parent,
+                        emulator_posterior if route == "repartitioned" else None,
+                    )  # fmt: skip
+                calls, evaluations = stats["n_likelihood_calls"], stats["n_likelihood_evaluations"]
+                log_z, log_z_err = stats["log_evidence"], stats["log_evidence_err"]
+                weights, theta = samples.get_weights(), samples[names].to_numpy()
+            moments[route] = _moments(weights, theta)
+            rows.append({
+                "noise_mK": noise_mK, "route": route, "full_model_calls": calls,
+                "full_model_evaluations": evaluations,
+                "wall_time_s": time.perf_counter() - start,
+                "log_Z_full": log_z, "log_Z_full_err": log_z_err,
+                "max_mean_shift_sd": _mean_shift(moments, route),
+            })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _moments(weights, theta):
+    """Weighted posterior means and standard deviations, shape (d,) each."""
+    weights = np.asarray(weights, dtype=float) / np.sum(weights)
+    mean = weights @ theta
+    return mean, np.sqrt(weights @ (theta - mean) ** 2)
+
+
+def _mean_shift(moments: dict, route: str) -> float:
+    """Return the largest |mean - plain NS's mean| / plain NS's std over the parameters."""
+    if route == "nested_sampling" or "nested_sampling" not in moments:
+        return float("nan")
+    (mean, _), (plain_mean, plain_std) = moments[route], moments["nested_sampling"]
+    return float(np.max(np.abs(mean - plain_mean) / plain_std))
+
+
+def main(argv=None) -> None:
+    """Print the side-by-side table for the study of a config file."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--configfile", required=True, type=Path)
+    parser.add_argument("--results", default="results", type=Path)
+    parser.add_argument("--noise-mK", nargs="+", type=float, help="default: the config's")
+    parser.add_argument("--routes", nargs="+", choices=ROUTES, default=list(ROUTES))
+    args = parser.parse_args(argv)
+    cfg = load_config_file(args.configfile)
+    check_config(cfg, SCHEMA)
+    table = compare_routes(cfg, args.results, args.noise_mK or cfg["noise_levels_mK"],
+                           args.routes)  # fmt: skip
+    print(table.to_markdown(index=False, floatfmt=".6g"))
+
+
+if __name__ == "__main__":
+    main()
