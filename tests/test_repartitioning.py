@@ -23,7 +23,7 @@ MODE = np.array([1.0, -2.0, 0.5])
 SETTINGS = {"name": "nss", "live_points_per_dim": 25, "inner_steps_per_dim": 3,
             "delete_fraction": 0.1, "precision_criterion": 1e-3}  # fmt: skip
 # the defaults of config/config.yaml
-ALPHA, SCALE = 0.9, 1.5
+ALPHA, SCALE = 0.9, 3.0
 
 
 def repartition_around(centre, width, seed=0, n=2000):
@@ -87,8 +87,8 @@ def test_repartitioned_nested_sampling_recovers_the_evidence_and_both_modes(
     samples, stats = sample(gaussian_log_likelihood(centres), PRIOR, SETTINGS, seed,
                             repartition=repartition)  # fmt: skip
     log_z, log_z_err = log_evidence(samples, seed)
-    # seeds 0-7 of a like setup: |log Z - truth| / err at most 1.6 (offset), 2.5 (narrow),
-    # 2.5 (missing mode)
+    # seeds 0-7 of a like setup: |log Z - truth| / err at most 1.9 (offset), 1.0 (narrow),
+    # 1.2 (missing mode)
     assert abs(log_z - LOG_Z) < 3 * log_z_err, name
     # the model's log L, not the sampled L / pi~, goes downstream
     x = samples[list(PRIOR.names)].to_numpy()
@@ -97,7 +97,7 @@ def test_repartitioned_nested_sampling_recovers_the_evidence_and_both_modes(
     weights = samples.get_weights()
     first = np.sum(weights[x[:, 0] < MODE[0] + 1.5 * SIGMA]) / weights.sum()
     if len(np.atleast_2d(centres)) == 2:
-        # seeds 0-7 of a like setup: 0.48-0.61 of the mass in the first mode (truth 0.5)
+        # seeds 0-7 of a like setup: 0.45-0.53 of the mass in the first mode (truth 0.5)
         assert 0.35 < first < 0.65
     else:
         assert first > 0.9
