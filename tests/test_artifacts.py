@@ -101,6 +101,27 @@ def test_a_nested_sampling_run_cut_short_is_named(tmp_path):
     assert fix_in(str(error.value), path, "nested_sampling")
 
 
+def test_a_repartitioned_run_with_a_non_finite_model_log_likelihood_is_named(tmp_path):
+    from posterior_recovery.parameters import Parameter, Prior
+    from posterior_recovery.samplers import DeadPoints, nested_samples
+
+    prior = Prior([Parameter(name, "uniform", 0.0, 1.0, 0.5) for name in "ab"])
+    rng = np.random.default_rng(0)
+    logL = np.sort(rng.normal(size=100))
+    logL_model = logL + 1.0
+    dead = DeadPoints(rng.uniform(size=(100, 2)), logL, np.r_[np.full(20, -np.inf), logL[:80]],
+                      logL_model)  # fmt: skip
+    path = tmp_path / "nested_samples.csv"
+    nested_samples(dead, prior).to_csv(path)
+    run = artifacts.read("run", path, columns=["a", "b"], rows=100)
+    # anesthetic sorts by logL: each row keeps its own model log-likelihood
+    np.testing.assert_allclose(run["logL_model"].to_numpy(), run.logL.to_numpy() + 1.0)
+    logL_model[3] = np.nan
+    nested_samples(dead._replace(logL_model=logL_model), prior).to_csv(path)
+    with pytest.raises(ArtifactError, match="non-finite parameters or log-likelihoods"):
+        artifacts.read("run", path, columns=["a", "b"], rows=100)
+
+
 def test_a_folder_is_checked_against_its_manifest(tmp_path):
     target = tmp_path / "model"
     with artifacts.folder(target) as directory:

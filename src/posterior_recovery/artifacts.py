@@ -348,7 +348,10 @@ def read_nested_samples(path, producer: str, names, rows: int | None = None):
         _require(len(samples) == rows, path, f"it has {len(samples)} samples, not the {rows} "
                  "written", producer)  # fmt: skip
     theta = samples[list(names)].to_numpy(dtype=float)
-    _require(np.all(np.isfinite(theta)) and np.all(np.isfinite(samples.logL.to_numpy())), path,
+    log_likelihoods = [samples.logL.to_numpy()]
+    if "logL_model" in columns:  # a repartitioned run's model log-likelihood
+        log_likelihoods.append(samples["logL_model"].to_numpy(dtype=float))
+    _require(np.all(np.isfinite(theta)) and np.all(np.isfinite(log_likelihoods)), path,
              "it has non-finite parameters or log-likelihoods", producer)  # fmt: skip
     return samples
 
