@@ -220,7 +220,7 @@ def rejection_run(log_likelihood, lower, upper, *, seed, output_dir=None, live_p
 def test_a_new_sampler_is_one_module_and_one_registry_entry(monkeypatch):
     register(monkeypatch, samplers.SAMPLERS, module(
         "rejection", SETTINGS={"live_points": {"type": "integer", "minimum": 1}},
-        JAX_ONLY=False, MPI=False, run=rejection_run,
+        JAX_ONLY=False, MPI=False, REPARTITIONING=False, run=rejection_run,
     ))  # fmt: skip
     config = copy.deepcopy(TINY)
     config["sampler"] = {"name": "rejection", "live_points": 100}

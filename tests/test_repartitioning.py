@@ -55,6 +55,20 @@ def test_draws_follow_the_repartitioned_prior():
     np.testing.assert_array_less(np.abs(draws.mean(axis=0) - weighted_mean), 4 * error)
 
 
+def test_a_q_as_broad_as_the_prior_leaves_the_repartitioned_prior_bounded():
+    """Widened past the prior (N(0, 1) in phi), q / prior would blow up at the faces."""
+    uniform = np.random.default_rng(3).uniform(PRIOR.lower, PRIOR.upper, (5000, D))
+    rp = repartitioning.from_posterior(uniform, np.ones(5000), PRIOR.lower, PRIOR.upper,
+                                       ALPHA, SCALE)  # fmt: skip
+    faces = np.full((2 * D, D), 0.5)
+    for i in range(D):
+        faces[2 * i, i], faces[2 * i + 1, i] = 1e-12, 1 - 1e-12
+    inner = np.asarray(jax.random.uniform(jax.random.PRNGKey(4), (1000, D)))
+    density = np.exp(np.asarray(jax.vmap(rp.log_prior)(jnp.asarray(np.vstack([faces, inner])))))
+    # q's variances are capped at 0.64 in phi: q / prior <= 0.8^-D exp(-0.28 phi^2) < 2
+    assert density.max() < 0.9 * 0.8**-D + 0.1
+
+
 def gaussian_log_likelihood(centres):
     """Equal mixture of normalised Gaussians of width SIGMA: Z = 1 / prior volume."""
     centres = jnp.asarray(np.atleast_2d(centres))

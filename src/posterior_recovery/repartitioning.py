@@ -15,9 +15,9 @@ keeps every point of the box reachable where q misses mass.
 Everything here lives in the sampler's unit cube u = (theta - lower) / (upper - lower),
 where pi = 1. q is a Gaussian in margarine's Gaussianised coordinates
 phi = Phi^-1(u) (Phi the standard normal CDF), fitted to the emulator posterior's
-weighted samples and widened by ``scale``: normalised on the cube exactly, cheap to
-evaluate inside the sampler's loops, exact to draw from, and with tails no fit can
-spoil.
+weighted samples and widened by ``scale`` (but never as broad as the prior itself):
+normalised on the cube exactly, cheap to evaluate inside the sampler's loops, exact to
+draw from, and with tails no fit can spoil.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from scipy.special import ndtri
 
 # keeps Phi^-1 finite on the cube's faces
 _EDGE = 1e-15
+MAX_VARIANCE = 0.64
+"""The largest variance of q along any direction in phi (the prior's is 1)."""
 
 
 class Repartition(NamedTuple):
@@ -97,7 +99,8 @@ def from_posterior(theta, weights, lower, upper, alpha: float, scale: float) -> 
     scale : float
         q's standard deviations are the posterior's times this: above 1, q still
         covers a full-model posterior that is broader than, or offset from, the
-        emulator's.
+        emulator's. Along no direction does q's standard deviation exceed
+        sqrt(MAX_VARIANCE) = 0.8, the prior's being 1: pi~ then stays bounded.
     """
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     u = (np.asarray(theta, dtype=float) - lower) / (upper - lower)
@@ -105,8 +108,11 @@ def from_posterior(theta, weights, lower, upper, alpha: float, scale: float) -> 
     w = np.asarray(weights, dtype=float) / np.sum(weights)
     mean = w @ phi
     covariance = ((phi - mean).T * w) @ (phi - mean)
-    d = len(mean)
     # a tiny ridge keeps the factor defined for samples that span fewer dimensions
-    ridge = 1e-12 * np.trace(covariance) / d
-    cholesky = scale * np.linalg.cholesky(covariance + ridge * np.eye(d))
+    ridge = 1e-12 * np.trace(covariance) / len(mean)
+    variances, axes = np.linalg.eigh(scale**2 * covariance)
+    # The prior is N(0, 1) in phi: along a direction where q were as broad, q / prior
+    # would grow without bound towards the cube's faces and pile pi~'s mass there.
+    variances = np.clip(variances, ridge * scale**2, MAX_VARIANCE)
+    cholesky = np.linalg.cholesky((axes * variances) @ axes.T)
     return Repartition(float(alpha), mean, cholesky)

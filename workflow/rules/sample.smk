@@ -24,7 +24,9 @@ rule nested_sampling:
         mem_mb=2000,
         # per CPU as well, so that an MPI job's request grows with its tasks
         mem_mb_per_cpu=1000,
-        runtime=30,
+        # hyprfine's full-model runs take tens of minutes on 2 cores (README); one cut
+        # short by its time limit resumes from its checkpoint when resubmitted
+        runtime=lambda wildcards: 180 if wildcards.model == "full" else 30,
         tasks=SAMPLER_TASKS,
         mpi=mpi_launcher,
     params:
