@@ -274,3 +274,21 @@ def test_both_profiles_show_a_failed_jobs_log(repo):
     for profile in ("default", "slurm"):
         settings = yaml.safe_load((repo / f"workflow/profiles/{profile}/config.yaml").read_text())
         assert settings["show-failed-logs"] is True
+
+
+def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_study, capsys):
+    from posterior_recovery.route_benchmark import main
+
+    main(["--configfile", str(repo / TINY), "--results", str(tiny_study.workdir / "results"),
+          "--noise-mK", "250"])  # fmt: skip
+    table = capsys.readouterr().out
+    rows = {line.split("|")[2].strip(): line.split("|") for line in table.splitlines()[2:]}
+    assert set(rows) == {"nested_sampling", "repartitioned", "reweighting"}
+    plain = json.loads(
+        (tiny_study.workdir / "results/sampling/full/noise_250mK/stats.json").read_text()
+    )
+    # plain NS with the study's seed and settings: the study's own run, call for call
+    assert int(rows["nested_sampling"][3]) == plain["n_likelihood_calls"]
+    for route, row in rows.items():
+        calls, evaluations = int(row[3]), int(row[4])
+        assert 0 < calls <= evaluations, route
