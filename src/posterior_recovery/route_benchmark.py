@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import study
+from .bias import weighted_mean_std
 from .cli import SCHEMA
 from .config import check_config, load_config_file
 from .names import ROUTES, noise_label
@@ -75,7 +76,7 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES) -> pd.DataFr
                 calls, evaluations = stats["n_likelihood_calls"], stats["n_likelihood_evaluations"]
                 log_z, log_z_err = stats["log_evidence"], stats["log_evidence_err"]
                 weights, theta = samples.get_weights(), samples[names].to_numpy()
-            moments[route] = _moments(weights, theta)
+            moments[route] = weighted_mean_std(theta, weights)
             rows.append({
                 "noise_mK": noise_mK, "route": route, "full_model_calls": calls,
                 "full_model_evaluations": evaluations,
@@ -84,13 +85,6 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES) -> pd.DataFr
                 "max_mean_shift_sd": _mean_shift(moments, route),
             })  # fmt: skip
     return pd.DataFrame(rows)
-
-
-def _moments(weights, theta):
-    """Weighted posterior means and standard deviations, shape (d,) each."""
-    weights = np.asarray(weights, dtype=float) / np.sum(weights)
-    mean = weights @ theta
-    return mean, np.sqrt(weights @ (theta - mean) ** 2)
 
 
 def _mean_shift(moments: dict, route: str) -> float:
