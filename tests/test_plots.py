@@ -38,15 +38,22 @@ def test_corner_of_both_posteriors(tmp_path):
     assert written(tmp_path / "corner")
 
 
-@pytest.mark.parametrize("flagged", [False, True])
-def test_kl_against_noise_with_and_without_flagged_levels(tmp_path, flagged):
+def kl_table(flagged: bool) -> pd.DataFrame:
+    """Return a kl table with a flow estimate below zero (an upper limit on a log axis)."""
     noise = np.array([5.0, 25.0, 50.0, 250.0])
-    kl = pd.DataFrame({
-        "noise_mK": noise, "bound_mean": 245 / noise**2, "kl_flow": [1.0, 0.1, -0.02, 0.05],
-        "kl_flow_low": [0.5, 0.0, -0.1, 0.0], "kl_flow_high": [1.5, 0.2, 0.05, 0.1],
+    flow, flow_err = np.array([1.0, 0.1, -0.02, 0.05]), np.array([0.5, 0.1, 0.07, 0.05])
+    return pd.DataFrame({
+        "noise_mK": noise, "bound_mean": 245 / noise**2, "kl_flow": flow,
+        "kl_flow_err": flow_err, "kl_flow_low": flow - flow_err, "kl_flow_high": flow + flow_err,
         "kl_likelihood": [1.2, 0.05, 0.01, 0.001], "kl_likelihood_err": [0.1, 0.01, 0.002, 1e-4],
         "ess_below_threshold": [flagged, False, False, False],
     })  # fmt: skip
+
+
+@pytest.mark.parametrize("flagged", [False, True])
+def test_kl_against_noise_with_and_without_flagged_levels(tmp_path, flagged):
+    noise = np.array([5.0, 25.0, 50.0, 250.0])
+    kl = kl_table(flagged)
     linearisation = {
         "full_signal": np.zeros(490), "emulator_signal": np.full(490, 0.5),
         "full_jacobian": np.ones((490, 1)), "emulator_jacobian": np.ones((490, 1)),
@@ -62,5 +69,10 @@ def test_bias(tmp_path):
         "noise_mK": [5.0, 5.0, 250.0, 250.0], "parameter": ["a", "b", "a", "b"],
         "emulator_bias": [0.7, 0.1, 0.02, 0.01],
     })  # fmt: skip
-    plots.bias(table, tmp_path / "bias")
+    plots.bias(table, {"a": "$a$", "b": r"$\log_{10} b$"}, tmp_path / "bias")
     assert written(tmp_path / "bias")
+
+
+def test_rmse_allowed_by_the_bound(tmp_path):
+    plots.rmse_allowed(kl_table(False), ACCURACY, tmp_path / "rmse_allowed")
+    assert written(tmp_path / "rmse_allowed")

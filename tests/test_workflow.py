@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -156,7 +158,7 @@ def test_new_noise_level_reruns_only_its_jobs_and_the_aggregates(repo, tiny_runs
     assert counts == {
         "mock_data": 1, "nested_sampling": 1, "posterior": 2, "fit_density": 2,
         "divergence": 1, "figure_corner": 1, "tables": 1, "kl_prediction": 1, "figure_kl": 1,
-        "figure_bias": 1, "all": 1,
+        "figure_bias": 1, "figure_rmse_allowed": 1, "paper_inputs": 1, "all": 1,
     }  # fmt: skip
 
 
@@ -186,7 +188,7 @@ def test_paper_config_builds_the_full_dag_without_its_backends(repo, tmp_path):
         "emulator_accuracy": 1, "nested_sampling": 2 * 4, "posterior": 2 * 4,
         "fit_density": 2 * 4, "linearise": 1, "divergence": 4, "kl_prediction": 1, "tables": 1,
         "figure_emulator_error": 1, "figure_corner": 4, "figure_kl": 1, "figure_bias": 1,
-        "all": 1,
+        "figure_rmse_allowed": 1, "paper_inputs": 1, "all": 1,
     }  # fmt: skip
     # PolyChord runs with MPI: 64 tasks, launched by mpiexec unless a profile says srun.
     assert "tasks=64, mpi=mpiexec -n 64" in result.stdout
@@ -292,3 +294,60 @@ def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_stu
     for route, row in rows.items():
         calls, evaluations = int(row[3]), int(row[4])
         assert 0 < calls <= evaluations, route
+
+
+def printed(value: float, err: float) -> list[str]:
+    """Return a D_KL and its error as the paper prints them: to the error's 2 digits."""
+    decimals = max(0, 1 - int(np.floor(np.log10(err))))
+    return [f"{value:.{decimals}f}", f"{err:.{decimals}f}"]
+
+
+def three_digits(value: float) -> str:
+    return f"{value:.{max(0, 2 - int(np.floor(np.log10(abs(value)))))}f}"
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs LaTeX (.ci/run installs it)")
+def test_the_paper_quotes_the_studys_tables_and_names_only_existing_figures(tiny_runs):
+    """`snakemake paper` on a finished study: only the PDF is left to build."""
+    workdir = tiny_runs["workdir"]
+    # the target first: --configfile takes every argument after it
+    route = ("--config", "full_posterior=reweighting")
+    result = run_snakemake(workdir, "paper", "--configfile", str(REPO / TINY), *route)
+    assert job_counts(result.stdout + result.stderr) == {"paper": 1}
+    results = workdir / "results"
+    pdf = results / "paper/ms.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\u2212", "-")  # fmt: skip
+    kl = pd.read_csv(results / "tables/kl.csv")
+    for row in kl.itertuples():
+        for value in (row.bound_mean, row.bound_p95):
+            assert three_digits(value) in text, value
+        for value, err in ((row.kl_likelihood, row.kl_likelihood_err),
+                           (row.kl_flow, row.kl_flow_err)):  # fmt: skip
+            for number in printed(value, err):
+                assert number in text, (row.noise_mK, value, err)
+    accuracy = json.loads((results / "emulator/accuracy.json").read_text())
+    assert f"{three_digits(accuracy['rmse_mean_mK'])} mK" in text
+    sources = [REPO / "paper/ms.tex", results / "paper/corner_figures.tex"]
+    figures = re.findall(r"\\includegraphics(?:\[[^]]*\])?\{(\w+)\}",
+                         "".join(path.read_text() for path in sources))  # fmt: skip
+    assert len(figures) == 4 + len(noise_levels(REPO))
+    for name in figures:
+        assert (results / f"figures/{name}.pdf").is_file(), name
+    # Snakemake's report: every figure and table with its caption, the captions valid RST
+    report = run_snakemake(workdir, "--report", "report.html", "--configfile", str(REPO / TINY),
+                           *route)  # fmt: skip
+    assert "ERROR" not in report.stdout + report.stderr
+    assert (workdir / "report.html").stat().st_size > 100_000
+
+
+def test_a_new_noise_grid_marks_the_papers_numbers_and_pdf_for_rerun(tiny_runs, tmp_path):
+    config = yaml.safe_load((REPO / TINY).read_text())
+    config["noise_levels_mK"] = [50, 100]
+    config["full_posterior"] = "reweighting"
+    (tmp_path / "grid.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    result = run_snakemake(
+        tiny_runs["workdir"], "-n", "paper", "--configfile", str(tmp_path / "grid.yaml")
+    )
+    counts = job_counts(result.stdout + result.stderr)
+    assert counts["paper_inputs"] == 1 and counts["paper"] == 1

@@ -26,6 +26,10 @@ SAMPLED_ROUTES = ("nested_sampling", "repartitioned")
 TABLES = ("kl", "accuracy", "evidence", "bias")
 """The study's tables, each written as .csv, .md and .tex."""
 
+PAPER_FILES = ("numbers", "parameters", "calls", "kl", "bias", "corner_figures")
+"""The paper's generated LaTeX files (results/paper/<name>.tex): its numbers as macros,
+its tables and its corner figures' environments."""
+
 KL_COLUMNS = [
     "noise_mK", "bound_mean", "bound_p95", "kl_linearised", "kl_flow", "kl_flow_err",
     "kl_flow_low", "kl_flow_high", "kl_likelihood", "kl_likelihood_err", "log_evidence_ratio",

@@ -12,6 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from anesthetic import Samples, make_2d_axes  # noqa: E402
 
+CONTOUR_LEVELS = (0.95, 0.68)
+"""The corner plots' contours: posterior mass enclosed."""
+
 
 def save(fig, stem) -> None:
     """Write ``fig`` to ``stem``.pdf and ``stem``.png, and close it."""
@@ -35,18 +38,64 @@ def emulator_error(redshift, mean_abs_error, p95_abs_error, stem) -> None:
 def corner(full, emulated, prior, noise_mK: float, stem, flag: str = "") -> None:
     """Both posteriors of one noise level with the true parameters (anesthetic).
 
-    ``full`` / ``emulated``: posterior tables (parameter columns and ``weight``).
+    ``full`` / ``emulated``: posterior tables (parameter columns and ``weight``). The
+    full model's 68% and 95% contours are filled, the emulator's drawn as lines on top,
+    so that both show where they overlap.
     """
     names = list(prior.names)
     fig, axes = make_2d_axes(names, labels=prior.labels, upper=False)
-    for table, label in ((full, "full model"), (emulated, "emulator")):
+    for table, label, facecolor in ((full, "full model", True), (emulated, "emulator", "none")):
         samples = Samples(table[names], weights=table["weight"].to_numpy(), labels=prior.labels)
-        samples.plot_2d(axes, label=label, kinds={"diagonal": "kde_1d", "lower": "kde_2d"})
+        kinds = {"diagonal": "kde_1d", "lower": "kde_2d"}
+        lower = {"levels": CONTOUR_LEVELS, "facecolor": facecolor}
+        samples.plot_2d(axes, label=label, kinds=kinds, lower_kwargs=lower)
     axes.axlines(dict(zip(names, prior.fiducial, strict=True)), color="k", ls=":", lw=1)
     title = rf"$\sigma = {noise_mK:g}$ mK" + (f" ({flag})" if flag else "")
     axes.iloc[-1, 0].legend(loc="lower center", bbox_to_anchor=(len(names) / 2, len(names)),
                             ncol=2, title=title)  # fmt: skip
     save(fig, stem)
+
+
+def _log_axis_bottom(*arrays) -> float:
+    """Return a decade below the smallest positive value of ``arrays`` (a log axis's bottom)."""
+    positive = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    positive = positive[positive > 0]
+    return 10.0 ** np.floor(np.log10(positive.min() / 2)) if positive.size else 1e-3
+
+
+def _kl_points(ax, kl_table, bottom: float, offsets=(0.97, 1.03)) -> None:
+    """Both D_KL estimators with their 1-sigma errors, on a logarithmic D_KL axis.
+
+    An estimate at or below zero cannot be drawn on a log axis: it appears as its upper
+    end (estimate + error) with a downward arrow, and not at all if that is not positive
+    either. Noise levels whose reweighting ESS fell below threshold are drawn hollow.
+    """
+    flagged = kl_table["ess_below_threshold"].to_numpy(dtype=bool)
+    noise = kl_table["noise_mK"].to_numpy(dtype=float)
+    estimators = (
+        ("kl_flow", kl_table["kl_flow_err"], "density estimators", "C0"),
+        ("kl_likelihood", kl_table["kl_likelihood_err"], "likelihood differences", "C1"),
+    )
+    for offset, (column, err, label, colour) in zip(offsets, estimators, strict=True):
+        value, err = kl_table[column].to_numpy(dtype=float), np.asarray(err, dtype=float)
+        drawn = value > 0
+        for mask, face in ((~flagged, colour), (flagged, "none")):
+            points = mask & drawn
+            if points.any():
+                lower = np.minimum(err[points], value[points] - bottom)
+                shown = label if face != "none" else f"{label} (ESS below threshold)"
+                ax.errorbar(noise[points] * offset, value[points], yerr=[lower, err[points]],
+                            fmt="o", color=colour, mfc=face, capsize=3, label=shown)  # fmt: skip
+        limits = ~drawn & (value + err > 0)
+        if limits.any():
+            upper = (value + err)[limits]
+            ax.errorbar(noise[limits] * offset, upper, yerr=0.5 * upper, uplims=True,
+                        fmt="none", color=colour, capsize=3,
+                        label=f"{label}, upper limit (estimate <= 0)")  # fmt: skip
+
+
+def _kl_axis_label() -> str:
+    return r"$D_\mathrm{KL}(\mathcal{P}\,\|\,\mathcal{P}_\mathrm{E})$ [nats]"
 
 
 def kl_against_noise(kl_table, prediction, accuracy: dict, stem) -> None:
@@ -67,7 +116,7 @@ def kl_against_noise(kl_table, prediction, accuracy: dict, stem) -> None:
 
     Notes
     -----
-    Noise levels whose reweighting ESS fell below threshold are drawn hollow.
+    Both axes are logarithmic; see :func:`_kl_points` for estimates at or below zero.
     """
     fig, ax = plt.subplots(figsize=(6, 4))
     grid_mK = prediction["noise_mK"]
@@ -76,46 +125,60 @@ def kl_against_noise(kl_table, prediction, accuracy: dict, stem) -> None:
         ax.plot(grid_mK, prediction[f"bound_{which}"], "k" + style, lw=1,
                 label=f"bound, {label} RMSE = {rmse:.2f} mK")  # fmt: skip
     ax.plot(grid_mK, prediction["kl_linearised"], "C2-.", lw=1, label="linearised at the fiducial")
-    flagged = kl_table["ess_below_threshold"].to_numpy(dtype=bool)
-    noise = kl_table["noise_mK"].to_numpy()
-    flow = kl_table["kl_flow"].to_numpy()
-    flow_err = [flow - kl_table["kl_flow_low"], kl_table["kl_flow_high"] - flow]
-    like, like_err = kl_table["kl_likelihood"].to_numpy(), kl_table["kl_likelihood_err"]
-    for offset, values, errors, label, colour in (
-        (0.97, flow, np.array(flow_err), "density estimators", "C0"),
-        (1.03, like, np.array([like_err, like_err]), "likelihood differences", "C1"),
-    ):
-        for mask, face in ((~flagged, colour), (flagged, "none")):
-            if mask.any():
-                ax.errorbar(
-                    noise[mask] * offset,
-                    values[mask],
-                    yerr=errors[:, mask],
-                    fmt="o",
-                    color=colour,
-                    mfc=face,
-                    capsize=3,
-                    label=label if face != "none" else f"{label} (ESS below threshold)",
-                )
-    ax.set(
-        xscale="log",
-        xlabel=r"$\sigma$ [mK]",
-        ylabel=r"$D_\mathrm{KL}(\mathcal{P}\,\|\,\mathcal{P}_\mathrm{E})$ [nats]",
-    )
-    # symlog, since flow estimates can scatter below zero; logarithmic down to the
-    # smallest likelihood estimate or bound
-    smallest = min(like[like > 0].min(initial=1.0), kl_table["bound_mean"].min())
-    ax.set_yscale("symlog", linthresh=10.0 ** np.floor(np.log10(min(smallest, 1e-2))))
-    # symlog autoscaling pads far into negative values; show them only where there are any
-    lowest = min(kl_table["kl_flow_low"].min(), (like - like_err).min())
-    ax.set_ylim(bottom=min(0.0, 2.0 * lowest))
+    bottom = _log_axis_bottom(kl_table["kl_likelihood"], kl_table["kl_flow"],
+                              kl_table["kl_flow_high"], kl_table["bound_mean"])  # fmt: skip
+    _kl_points(ax, kl_table, bottom)
+    ax.set(xscale="log", yscale="log", xlabel=r"$\sigma$ [mK]", ylabel=_kl_axis_label())
+    ax.set_ylim(bottom=bottom)
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.legend(fontsize="small")
     save(fig, stem)
 
 
-def bias(bias_table, stem) -> None:
-    """Emulator bias per parameter and noise level, log axis, line at 1 (Fig. B1)."""
+def rmse_allowed(kl_table, accuracy: dict, stem) -> None:
+    """Contours of the RMSE that the bound allows over sigma and D_KL (the paper's Fig. 3).
+
+    The bound D_KL <= (N_d / 2) (RMSE / sigma)^2 allows RMSE = sigma sqrt(2 D_KL / N_d).
+    The emulator's mean and 95th-percentile RMSE are drawn as labelled contours, and the
+    measured D_KL (both estimators, 1-sigma errors) at each noise level on top.
+
+    Parameters
+    ----------
+    kl_table : pandas.DataFrame
+        The ``kl`` table.
+    accuracy : dict
+        The emulator's ``accuracy.json`` (RMSEs in mK, ``n_data``).
+    stem : path
+        Output path without suffix.
+    """
+    noise = kl_table["noise_mK"].to_numpy(dtype=float)
+    bottom = _log_axis_bottom(kl_table["kl_likelihood"], kl_table["kl_flow"],
+                              kl_table["kl_flow_high"])  # fmt: skip
+    top = max(10.0, 2 * kl_table["kl_flow_high"].max())
+    sigma, kl = np.meshgrid(np.geomspace(noise.min() / 2, noise.max() * 2, 200),
+                            np.geomspace(bottom, top, 200))  # fmt: skip
+    rmse = sigma * np.sqrt(2 * kl / accuracy["n_data"])
+    fig, ax = plt.subplots(figsize=(6, 4))
+    filled = ax.contourf(sigma, kl, np.log10(rmse), levels=20, cmap="Greys", alpha=0.6)
+    fig.colorbar(filled, ax=ax, label=r"$\log_{10}$ allowed RMSE [mK]")
+    for which, style, label in (("mean", "-", "mean"), ("p95", "--", "95th pct")):
+        value = accuracy[f"rmse_{which}_mK"]
+        lines = ax.contour(sigma, kl, rmse, levels=[value], colors="k", linestyles=style)
+        ax.clabel(lines, fmt={value: f"{label} RMSE {value:.2f} mK"}, fontsize="small")
+    _kl_points(ax, kl_table, bottom)
+    ax.set(xscale="log", yscale="log", xlabel=r"$\sigma$ [mK]", ylabel=_kl_axis_label())
+    ax.set_ylim(bottom, top)
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.legend(fontsize="small", loc="lower left")
+    save(fig, stem)
+
+
+def bias(bias_table, labels: dict, stem) -> None:
+    """Emulator bias per parameter and noise level, log axis, line at 1 (Fig. B1).
+
+    ``labels``: parameter name -> axis label in the sampled space (the bias is computed
+    there, :mod:`.bias`).
+    """
     fig, ax = plt.subplots(figsize=(6, 3.5))
     parameters = list(dict.fromkeys(bias_table["parameter"]))
     noise_levels = sorted(set(bias_table["noise_mK"]))
@@ -125,7 +188,10 @@ def bias(bias_table, stem) -> None:
         ax.bar(np.arange(len(parameters)) + (i - (len(noise_levels) - 1) / 2) * width,
                rows["emulator_bias"], width, label=f"{noise:g} mK")  # fmt: skip
     ax.axhline(1.0, color="k", lw=1)
-    ax.set_xticks(np.arange(len(parameters)), parameters, rotation=30)
-    ax.set(yscale="log", ylabel=r"$|\mu_\mathrm{E} - \mu| / \sigma$")
-    ax.legend(title=r"$\sigma$", fontsize="small")
+    ax.annotate("one posterior standard deviation", (1.0, 1.0), xytext=(-4, 3),
+                xycoords=("axes fraction", "data"), textcoords="offset points", ha="right",
+                fontsize="small")  # fmt: skip
+    ax.set_xticks(np.arange(len(parameters)), [labels[name] for name in parameters])
+    ax.set(yscale="log", ylabel=r"$|\mu_\mathrm{E} - \mu|\,/\,s$")
+    ax.legend(title=r"noise $\sigma$", fontsize="small")
     save(fig, stem)

@@ -21,6 +21,7 @@ from . import (
     comparison,
     density,
     emulators,
+    paper,
     posterior,
     repartitioning,
     samplers,
@@ -408,3 +409,14 @@ def tables(result_paths, accuracy_path) -> dict:
 def validation(result_paths):
     """Return the validation table: every estimate beside the exact D_KL."""
     return validation_table(_results(result_paths))
+
+
+def paper_inputs(cfg: dict, result_paths, accuracy_path, stats_paths, noise_labels) -> dict:
+    """Return the paper's generated LaTeX files (``numbers`` and the tables) by name.
+
+    ``stats_paths``: every nested-sampling run's ``stats.json``, for the total wall time.
+    """
+    results = _results(result_paths)
+    wall_time_s = sum(artifacts.read("stats", path).get("wall_time_s", 0.0) for path in stats_paths)
+    values = paper.numbers(results, artifacts.read("accuracy", accuracy_path), cfg, wall_time_s)
+    return {"numbers": paper.numbers_tex(values), **paper.paper_tables(results, cfg, noise_labels)}

@@ -17,7 +17,14 @@ from posterior_recovery.config import (
 )
 from posterior_recovery.artifacts import folder_problem
 from posterior_recovery.emulators import knows_exact_kl
-from posterior_recovery.names import MODELS, SPLITS, TABLES, noise_label
+from posterior_recovery.names import (
+    MODELS,
+    PAPER_FILES,
+    SAMPLED_ROUTES,
+    SPLITS,
+    TABLES,
+    noise_label,
+)
 from posterior_recovery.samplers import mpi_tasks
 
 # Values given as --config key=value get the types they have in a config file.
@@ -79,7 +86,9 @@ def final_outputs():
         *rules.figure_emulator_error.output,
         *rules.figure_kl.output,
         *rules.figure_bias.output,
+        *rules.figure_rmse_allowed.output,
         *per_noise(rules.figure_corner.output),
+        *rules.paper_inputs.output,
     ]
     if knows_exact_kl(config["emulator"]["name"]):
         outputs += rules.validation_table.output
@@ -143,6 +152,19 @@ def posterior_inputs(wildcards):
             "nested_samples.csv", "stats.json"
         )
     return inputs
+
+
+def sampling_stats():
+    """Every nested-sampling run's stats.json: the emulator's, and the full model's
+    where its route samples it."""
+    models = ["emulator"] + (
+        ["full"] if config["full_posterior"] in SAMPLED_ROUTES else []
+    )
+    return expand(
+        f"{RESULTS}/sampling/{{model}}/noise_{{noise_mK}}mK/stats.json",
+        model=models,
+        noise_mK=NOISE_LEVELS,
+    )
 
 
 def per_noise(pattern):

@@ -7,9 +7,18 @@ rule tables:
         results=per_noise(rules.divergence.output[0]),
         accuracy=rules.emulator_accuracy.output.summary,
     output:
-        expand(
-            f"{RESULTS}/tables/{{name}}.{{ext}}", name=TABLES, ext=["csv", "md", "tex"]
-        ),
+        [
+            (
+                report(path, caption="../report/tables.rst", category="Tables")
+                if path.endswith(".csv")
+                else path
+            )
+            for path in expand(
+                f"{RESULTS}/tables/{{name}}.{{ext}}",
+                name=TABLES,
+                ext=["csv", "md", "tex"],
+            )
+        ],
     log:
         "logs/tables.log",
     benchmark:
@@ -27,7 +36,12 @@ rule figure_emulator_error:
     input:
         rules.emulator_accuracy.output.errors,
     output:
-        multiext(f"{RESULTS}/figures/emulator_error", ".pdf", ".png"),
+        pdf=f"{RESULTS}/figures/emulator_error.pdf",
+        png=report(
+            f"{RESULTS}/figures/emulator_error.png",
+            caption="../report/emulator_error.rst",
+            category="Emulator",
+        ),
     log:
         "logs/figures/emulator_error.log",
     benchmark:
@@ -48,7 +62,13 @@ rule figure_corner:
         emulator=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.csv",
         emulator_summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.json",
     output:
-        multiext(f"{RESULTS}/figures/corner_noise_{{noise_mK}}mK", ".pdf", ".png"),
+        pdf=f"{RESULTS}/figures/corner_noise_{{noise_mK}}mK.pdf",
+        png=report(
+            f"{RESULTS}/figures/corner_noise_{{noise_mK}}mK.png",
+            caption="../report/corner.rst",
+            category="Posteriors",
+            subcategory="{noise_mK} mK",
+        ),
     log:
         "logs/figures/corner_noise_{noise_mK}mK.log",
     benchmark:
@@ -70,7 +90,12 @@ rule figure_kl:
         prediction=rules.kl_prediction.output[0],
         accuracy=rules.emulator_accuracy.output.summary,
     output:
-        multiext(f"{RESULTS}/figures/kl", ".pdf", ".png"),
+        pdf=f"{RESULTS}/figures/kl.pdf",
+        png=report(
+            f"{RESULTS}/figures/kl.png",
+            caption="../report/kl.rst",
+            category="D_KL",
+        ),
     log:
         "logs/figures/kl.log",
     benchmark:
@@ -84,11 +109,40 @@ rule figure_kl:
         "../scripts/figure_kl.py"
 
 
+rule figure_rmse_allowed:
+    input:
+        kl=f"{RESULTS}/tables/kl.csv",
+        accuracy=rules.emulator_accuracy.output.summary,
+    output:
+        pdf=f"{RESULTS}/figures/rmse_allowed.pdf",
+        png=report(
+            f"{RESULTS}/figures/rmse_allowed.png",
+            caption="../report/rmse_allowed.rst",
+            category="D_KL",
+        ),
+    log:
+        "logs/figures/rmse_allowed.log",
+    benchmark:
+        "benchmarks/figures/rmse_allowed.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/figure_rmse_allowed.py"
+
+
 rule figure_bias:
     input:
         f"{RESULTS}/tables/bias.csv",
     output:
-        multiext(f"{RESULTS}/figures/bias", ".pdf", ".png"),
+        pdf=f"{RESULTS}/figures/bias.pdf",
+        png=report(
+            f"{RESULTS}/figures/bias.png",
+            caption="../report/bias.rst",
+            category="Posteriors",
+        ),
     log:
         "logs/figures/bias.log",
     benchmark:
@@ -98,6 +152,8 @@ rule figure_bias:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        cfg=sections("parameters"),
     script:
         "../scripts/figure_bias.py"
 

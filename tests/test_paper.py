@@ -1,0 +1,111 @@
+"""The paper's numbers, tables and PDF build (posterior_recovery.paper)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from posterior_recovery import paper
+from posterior_recovery.names import PAPER_FILES
+
+from .conftest import REPO
+
+TINY = yaml.safe_load((REPO / "tests/config/tiny.yaml").read_text())
+ACCURACY = {"rmse_mean_mK": 0.8681, "rmse_median_mK": 0.5535, "rmse_p95_mK": 1.476,
+            "rmse_max_mK": 31.85, "n_data": 490, "n_test": 100}  # fmt: skip
+
+
+def level_result(noise_mK: float, kl: float) -> dict:
+    """Return a per-level result with every key the paper reads, values chosen by hand."""
+    names = [p["name"] for p in TINY["parameters"]]
+    return {
+        "noise_mK": noise_mK, "bound_mean": 245 * (0.8681 / noise_mK) ** 2,
+        "bound_p95": 245 * (1.476 / noise_mK) ** 2, "kl_linearised": kl / 2,
+        "kl_flow": kl - 0.1, "kl_flow_err": 0.05, "kl_likelihood": kl,
+        "kl_likelihood_err": 0.002, "log_Z_full": -2000.0 - noise_mK, "log_Z_full_err": 0.25,
+        "log_Z_emulator": -2000.1 - noise_mK, "log_Z_emulator_err": 0.26,
+        "log_evidence_ratio": 0.1, "log_evidence_ratio_err": 0.36, "ess_reweighting": 812.4,
+        "full_model_calls": 12345, "emulator_calls": 67890,
+        "bias": {"parameter": names, "emulator_bias": [0.1, 0.02, 0.3][: len(names)]},
+    }  # fmt: skip
+
+
+RESULTS = [level_result(250.0, 0.0008), level_result(50.0, 0.02)]
+
+
+@pytest.mark.parametrize(
+    ("value", "err", "expected"),
+    [
+        (2.2837, 0.8489, r"2.28 \pm 0.85"),
+        (-1508.5512, 0.2997, r"-1508.55 \pm 0.30"),
+        (0.0008336, 7.591e-05, r"0.000834 \pm 0.000076"),
+        (13.07, 12.3, r"13 \pm 12"),
+    ],
+)
+def test_a_value_is_printed_to_its_errors_two_significant_digits(value, err, expected):
+    assert paper.with_error(value, err) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(7.3855, "7.39"), (0.002954, "0.00295"), (21.36, "21.4"), (1234.6, "1235"),
+     (-0.0362, "-0.0362")],
+)  # fmt: skip
+def test_significant_digits_are_positional(value, expected):
+    assert paper.significant(value) == expected
+
+
+def test_numbers_are_letter_named_macros_quoting_the_results():
+    values = paper.numbers(RESULTS, ACCURACY, TINY, sampling_wall_time_s=90.0)
+    assert all(name.isalpha() for name in values)
+    assert values["NoiseLevels"] == "50 and 250"
+    assert values["NoiseLowest"] == "50" and values["NoiseHighest"] == "250"
+    assert values["KLLikelihoodLowest"] == r"\ensuremath{0.0200 \pm 0.0020}"
+    assert values["CallsFullTotal"] == r"24\,690"
+    assert values["SamplingMinutes"] == "1.5"
+    # sqrt(2 / 490) * 50 mK
+    assert values["RMSERequiredLowest"] == "3.19"
+    assert values["BiasMax"] == "0.30" and values["BiasMaxParameter"] == "$\\log_{10}\\,w$"
+
+
+def test_every_number_macro_is_used_by_the_manuscript_and_every_one_it_uses_is_defined():
+    defined = {
+        f"{paper.MACRO_PREFIX}{name}" for name in paper.numbers(RESULTS, ACCURACY, TINY, 0.0)
+    }
+    manuscript = (REPO / "paper/ms.tex").read_text()
+    used = set(re.findall(rf"\\({paper.MACRO_PREFIX}[A-Za-z]+)", manuscript))
+    assert used - defined == set(), "used in ms.tex but not written to numbers.tex"
+    assert defined - used == set(), "written to numbers.tex but not used in ms.tex"
+    tex = paper.numbers_tex(paper.numbers(RESULTS, ACCURACY, TINY, 0.0))
+    assert tex.count(r"\newcommand") == len(defined)
+
+
+def test_the_manuscript_inputs_every_generated_file():
+    manuscript = (REPO / "paper/ms.tex").read_text()
+    inputs = set(re.findall(r"\\input\{(\w+)\}", manuscript))
+    assert inputs == set(PAPER_FILES)
+    assert set(paper.paper_tables(RESULTS, TINY, ["50", "250"])) == set(PAPER_FILES) - {"numbers"}
+
+
+def test_the_tables_hold_every_noise_level_in_order():
+    kl = paper.kl_table(RESULTS)
+    rows = [line for line in kl.splitlines() if line.endswith(r"\\")][1:]
+    assert [row.split(" & ")[0] for row in rows] == ["50", "250"]
+    assert r"$0.0200 \pm 0.0020$" in rows[0]
+    bias = paper.bias_table(RESULTS, paper.Prior.from_config(TINY["parameters"]))
+    assert bias.count(r"\\") == 1 + len(TINY["parameters"])  # header + one row each
+    assert paper.corner_figures(["50", "250"]).count(r"\begin{figure}") == 2
+
+
+def test_the_parameter_table_prints_physical_priors():
+    table = paper.parameter_table(paper.Prior.from_config(TINY["parameters"]))
+    assert "log-uniform" in table and "$50$ -- $300$" in table
+
+
+def test_without_latexmk_the_build_names_the_install_command(tmp_path, monkeypatch):
+    monkeypatch.setattr(paper.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="apt-get install .*latexmk"):
+        paper.build_pdf(REPO / "paper/ms.tex", tmp_path, tmp_path / "ms.pdf", tmp_path / "log")
+    assert not (tmp_path / "ms.pdf").exists()
