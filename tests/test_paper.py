@@ -42,6 +42,9 @@ RESULTS = [level_result(250.0, 0.0008), level_result(50.0, 0.02)]
         (-1508.5512, 0.2997, r"-1508.55 \pm 0.30"),
         (0.0008336, 7.591e-05, r"0.000834 \pm 0.000076"),
         (13.07, 12.3, r"13 \pm 12"),
+        (0.5, 0.0996, r"0.50 \pm 0.10"),  # the error rounds up a decade: still 2 digits
+        (-0.0001, 0.03, r"0.000 \pm 0.030"),  # no "-0.000"
+        (float("nan"), 0.1, "--"),
     ],
 )
 def test_a_value_is_printed_to_its_errors_two_significant_digits(value, err, expected):
@@ -96,12 +99,43 @@ def test_the_tables_hold_every_noise_level_in_order():
     assert r"$0.0200 \pm 0.0020$" in rows[0]
     bias = paper.bias_table(RESULTS, paper.Prior.from_config(TINY["parameters"]))
     assert bias.count(r"\\") == 1 + len(TINY["parameters"])  # header + one row each
-    assert paper.corner_figures(["50", "250"]).count(r"\begin{figure}") == 2
+    corners = paper.corner_figures(["250", "50"])
+    assert corners.count(r"\begin{figure}") == 2
+    assert corners.index("corner_noise_50mK") < corners.index("corner_noise_250mK")
 
 
 def test_the_parameter_table_prints_physical_priors():
     table = paper.parameter_table(paper.Prior.from_config(TINY["parameters"]))
     assert "log-uniform" in table and "$50$ -- $300$" in table
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "config").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_configs_parameters_typeset(path):
+    """Every prior bound and fiducial of the shipped studies, e.g. 3.16e-3 and 2e39."""
+    prior = paper.Prior.from_config(yaml.safe_load(path.read_text())["parameters"])
+    rows = paper.parameter_table(prior).splitlines()[4:-2]  # between midrule and bottomrule
+    assert len(rows) == prior.ndim
+    for row, parameter in zip(rows, prior.parameters, strict=True):
+        assert row.count("$") % 2 == 0, row
+        assert parameter.prior in row
+
+
+def test_an_unlabelled_parameter_is_typeset_verbatim():
+    prior = paper.Prior.from_config([
+        {"name": "f_star_0", "prior": "log-uniform", "min": 3.16e-3, "max": 0.316,
+         "fiducial": 0.1},
+        {"name": "M_pivot", "prior": "uniform", "min": 1.0, "max": 2.0, "fiducial": 1.5},
+    ])  # fmt: skip
+    assert [paper.sampled_label(p) for p in prior.parameters] == [
+        r"$\log_{10}$\,\texttt{f\_star\_0}",
+        r"\texttt{M\_pivot}",
+    ]
+    assert r"$3.16\times10^{-3}$ -- $0.316$" in paper.parameter_table(prior)
+
+
+def test_a_missing_reweighting_ess_prints_as_a_dash():
+    results = [{**RESULTS[0], "ess_reweighting": float("nan")}, RESULTS[1]]
+    assert paper.numbers(results, ACCURACY, TINY, 0.0)["ESSReweightingHighest"] == "--"
 
 
 def test_without_latexmk_the_build_names_the_install_command(tmp_path, monkeypatch):

@@ -43,7 +43,8 @@ def kl_table(flagged: bool) -> pd.DataFrame:
     noise = np.array([5.0, 25.0, 50.0, 250.0])
     flow, flow_err = np.array([1.0, 0.1, -0.02, 0.05]), np.array([0.5, 0.1, 0.07, 0.05])
     return pd.DataFrame({
-        "noise_mK": noise, "bound_mean": 245 / noise**2, "kl_flow": flow,
+        "noise_mK": noise, "bound_mean": 245 / noise**2, "bound_p95": 2205 / noise**2,
+        "kl_flow": flow,
         "kl_flow_err": flow_err, "kl_flow_low": flow - flow_err, "kl_flow_high": flow + flow_err,
         "kl_likelihood": [1.2, 0.05, 0.01, 0.001], "kl_likelihood_err": [0.1, 0.01, 0.002, 1e-4],
         "ess_below_threshold": [flagged, False, False, False],

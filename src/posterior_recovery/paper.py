@@ -40,11 +40,23 @@ ROUTE_TEXT = {
 # --- formatting -------------------------------------------------------------------------
 
 
+MISSING = "--"
+"""How a number that a run does not have (NaN) is printed."""
+
+
 def _decimals(err: float, digits: int = 2) -> int:
-    """Decimal places that show ``err`` to ``digits`` significant digits (at least 0)."""
+    """Return the decimal places that show ``err`` to ``digits`` significant digits (>= 0)."""
     if not np.isfinite(err) or err <= 0:
         return 3
-    return max(0, digits - 1 - math.floor(math.log10(err)))
+    decimals = max(0, digits - 1 - math.floor(math.log10(err)))
+    # an error that rounds up a decade (0.0996 -> 0.100) needs one place fewer
+    rounded = round(err, decimals)
+    return max(0, digits - 1 - math.floor(math.log10(rounded))) if rounded > 0 else decimals
+
+
+def _fixed(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    return text[1:] if text.lstrip("-0.") == "" and text.startswith("-") else text
 
 
 def with_error(value: float, err: float) -> str:
@@ -53,21 +65,24 @@ def with_error(value: float, err: float) -> str:
     Examples: (2.2837, 0.8489) -> ``2.28 \pm 0.85``; (-1508.5512, 0.2997) ->
     ``-1508.55 \pm 0.30``.
     """
+    if not (np.isfinite(value) and np.isfinite(err)):
+        return MISSING
     decimals = _decimals(err)
-    return f"{value:.{decimals}f} \\pm {err:.{decimals}f}"
+    return f"{_fixed(value, decimals)} \\pm {_fixed(err, decimals)}"
 
 
 def significant(value: float, digits: int = 3) -> str:
     """Return ``value`` to ``digits`` significant digits, positional (no exponent)."""
-    if value == 0 or not np.isfinite(value):
-        return f"{value:g}"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    return f"{value:.{decimals}f}"
+    if not np.isfinite(value):
+        return MISSING
+    if value == 0:
+        return "0"
+    return _fixed(value, max(0, digits - 1 - math.floor(math.log10(abs(value)))))
 
 
 def integer(value: float) -> str:
     """Return an integer with thin spaces between groups of three digits (LaTeX)."""
-    return f"{round(value):,}".replace(",", r"\,")
+    return f"{round(value):,}".replace(",", r"\,") if np.isfinite(value) else MISSING
 
 
 def noise_text(noise_mK: float) -> str:
@@ -81,6 +96,17 @@ def _listed(items: list[str]) -> str:
 
 def _texttt(name: str) -> str:
     return r"\texttt{" + name.replace("_", r"\_") + "}"
+
+
+def sampled_label(parameter) -> str:
+    """Return a parameter's label in the sampled coordinates, safe in LaTeX text.
+
+    Without a configured label the name is typeset verbatim (its underscores escaped).
+    """
+    if parameter.label:
+        return parameter.sampled_label
+    name = _texttt(parameter.name)
+    return rf"$\log_{{10}}$\,{name}" if parameter.is_log else name
 
 
 # --- the numbers --------------------------------------------------------------------------
@@ -116,7 +142,7 @@ def _level_numbers(result: dict, suffix: str) -> dict[str, str]:
 
 
 def _bias_numbers(results: list[dict], prior: Prior) -> dict[str, str]:
-    labels = {p.name: p.sampled_label for p in prior.parameters}
+    labels = {p.name: sampled_label(p) for p in prior.parameters}
     per_level = [np.asarray(result["bias"]["emulator_bias"]) for result in results]
     level = int(np.argmax([b.max() for b in per_level]))
     index = int(np.argmax(per_level[level]))
@@ -185,7 +211,7 @@ def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s
         **_level_numbers(highest, "Highest"),
         **_bias_numbers(results, prior),
     }
-    bad = [name for name in values if not name.isalpha()]
+    bad = [name for name in values if not (name.isascii() and name.isalpha())]
     if bad:
         raise ValueError(f"LaTeX macro names must be letters only: {bad}")
     return values
@@ -210,7 +236,8 @@ def _tabular(columns: str, header: list[str], rows: list[list[str]]) -> str:
 def _physical(value: float) -> str:
     r"""Return a prior bound or fiducial value in LaTeX math: 2e39 -> 2\times10^{39}."""
     if value != 0 and not 1e-2 <= abs(value) < 1e4:
-        mantissa, exponent = f"{value:.3g}".split("e")
+        mantissa, exponent = f"{value:.2e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
         mantissa = "" if mantissa == "1" else rf"{mantissa}\times"
         return rf"${mantissa}10^{{{int(exponent)}}}$"
     return f"${value:g}$"
@@ -262,7 +289,7 @@ def bias_table(results: list[dict], prior: Prior) -> str:
             if r["bias"]["parameter"][i] != p.name:
                 raise ValueError(f"bias rows out of order at {r['noise_mK']} mK")
             biases.append(significant(r["bias"]["emulator_bias"][i], 2))
-        rows.append([p.sampled_label, *biases])
+        rows.append([sampled_label(p), *biases])
     header = ["parameter", *(f"{noise_text(r['noise_mK'])} mK" for r in results)]
     return _tabular("l" + "r" * len(results), header, rows)
 
@@ -270,7 +297,7 @@ def bias_table(results: list[dict], prior: Prior) -> str:
 def corner_figures(noise_labels: list[str]) -> str:
     """Return the corner plots' figure environments, one per noise level (Fig. 2, A1-A3)."""
     figures = []
-    for label in noise_labels:
+    for label in sorted(noise_labels, key=float):
         figures.append(
             "\n".join([
                 r"\begin{figure}",

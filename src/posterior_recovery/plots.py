@@ -152,9 +152,11 @@ def rmse_allowed(kl_table, accuracy: dict, stem) -> None:
         Output path without suffix.
     """
     noise = kl_table["noise_mK"].to_numpy(dtype=float)
-    bottom = _log_axis_bottom(kl_table["kl_likelihood"], kl_table["kl_flow"],
-                              kl_table["kl_flow_high"])  # fmt: skip
-    top = max(10.0, 2 * kl_table["kl_flow_high"].max())
+    # the bounds too: the RMSE contours cross the measured levels at those D_KL
+    drawn = [kl_table[column] for column in ("kl_likelihood", "kl_flow", "kl_flow_high",
+                                             "bound_mean", "bound_p95")]  # fmt: skip
+    bottom = _log_axis_bottom(*drawn)
+    top = max(10.0, 2 * max(np.nanmax(column) for column in drawn))
     sigma, kl = np.meshgrid(np.geomspace(noise.min() / 2, noise.max() * 2, 200),
                             np.geomspace(bottom, top, 200))  # fmt: skip
     rmse = sigma * np.sqrt(2 * kl / accuracy["n_data"])
@@ -191,7 +193,8 @@ def bias(bias_table, labels: dict, stem) -> None:
     ax.annotate("one posterior standard deviation", (1.0, 1.0), xytext=(-4, 3),
                 xycoords=("axes fraction", "data"), textcoords="offset points", ha="right",
                 fontsize="small")  # fmt: skip
-    ax.set_xticks(np.arange(len(parameters)), [labels[name] for name in parameters])
+    ax.set_xticks(np.arange(len(parameters)), [labels[name] for name in parameters],
+                  rotation=30, ha="right")  # fmt: skip
     ax.set(yscale="log", ylabel=r"$|\mu_\mathrm{E} - \mu|\,/\,s$")
     ax.legend(title=r"noise $\sigma$", fontsize="small")
     save(fig, stem)
