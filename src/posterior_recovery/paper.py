@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .artifacts import atomic_path
+from .names import noise_label
 from .parameters import Prior
 
 MACRO_PREFIX = "study"
@@ -85,11 +86,6 @@ def integer(value: float) -> str:
     return f"{round(value):,}".replace(",", r"\,") if np.isfinite(value) else MISSING
 
 
-def noise_text(noise_mK: float) -> str:
-    """Return a noise level as printed in the paper (shortest decimal)."""
-    return np.format_float_positional(float(noise_mK), trim="-")
-
-
 def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -120,7 +116,7 @@ def _level_numbers(result: dict, suffix: str) -> dict[str, str]:
     """Return the numbers the text quotes at one noise level (the lowest or the highest)."""
     math_ = lambda text: rf"\ensuremath{{{text}}}"  # noqa: E731
     return {
-        f"Noise{suffix}": noise_text(result["noise_mK"]),
+        f"Noise{suffix}": noise_label(result["noise_mK"]),
         f"BoundMean{suffix}": significant(result["bound_mean"]),
         f"BoundPct{suffix}": significant(result["bound_p95"]),
         f"KLLinearised{suffix}": significant(result["kl_linearised"]),
@@ -149,7 +145,7 @@ def _bias_numbers(results: list[dict], prior: Prior) -> dict[str, str]:
     return {
         "BiasMax": significant(per_level[level][index], 2),
         "BiasMaxParameter": labels[results[level]["bias"]["parameter"][index]],
-        "BiasMaxNoise": noise_text(results[level]["noise_mK"]),
+        "BiasMaxNoise": noise_label(results[level]["noise_mK"]),
         "BiasMeanLowest": significant(per_level[0].mean(), 2),
         "BiasMeanHighest": significant(per_level[-1].mean(), 2),
     }
@@ -180,7 +176,7 @@ def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s
     lowest, highest = results[0], results[-1]
     within = sum(r["kl_likelihood"] <= r["bound_mean"] for r in results)
     values = {
-        "NoiseLevels": _listed([noise_text(r["noise_mK"]) for r in results]),
+        "NoiseLevels": _listed([noise_label(r["noise_mK"]) for r in results]),
         "NNoiseLevels": str(len(results)),
         "NData": str(n_data),
         "NParameters": str(prior.ndim),
@@ -256,7 +252,7 @@ def parameter_table(prior: Prior) -> str:
 def calls_table(results: list[dict]) -> str:
     """Table 2: likelihood calls and log-evidences of both models per noise level."""
     rows = [
-        [noise_text(r["noise_mK"]), integer(r["full_model_calls"]), integer(r["emulator_calls"]),
+        [noise_label(r["noise_mK"]), integer(r["full_model_calls"]), integer(r["emulator_calls"]),
          f"${with_error(r['log_Z_full'], r['log_Z_full_err'])}$",
          f"${with_error(r['log_Z_emulator'], r['log_Z_emulator_err'])}$"]
         for r in _by_noise(results)
@@ -269,7 +265,7 @@ def calls_table(results: list[dict]) -> str:
 def kl_table(results: list[dict]) -> str:
     """Table 3: the bounds at the mean and 95th-percentile RMSE and the measured D_KL."""
     rows = [
-        [noise_text(r["noise_mK"]), significant(r["bound_mean"]), significant(r["bound_p95"]),
+        [noise_label(r["noise_mK"]), significant(r["bound_mean"]), significant(r["bound_p95"]),
          significant(r["kl_linearised"]), f"${with_error(r['kl_flow'], r['kl_flow_err'])}$",
          f"${with_error(r['kl_likelihood'], r['kl_likelihood_err'])}$"]
         for r in _by_noise(results)
@@ -290,7 +286,7 @@ def bias_table(results: list[dict], prior: Prior) -> str:
                 raise ValueError(f"bias rows out of order at {r['noise_mK']} mK")
             biases.append(significant(r["bias"]["emulator_bias"][i], 2))
         rows.append([sampled_label(p), *biases])
-    header = ["parameter", *(f"{noise_text(r['noise_mK'])} mK" for r in results)]
+    header = ["parameter", *(f"{noise_label(r['noise_mK'])} mK" for r in results)]
     return _tabular("l" + "r" * len(results), header, rows)
 
 
