@@ -173,3 +173,16 @@ def test_kde_support_and_unknown_estimator():
     assert abs(fitted.log_prob(np.zeros((1, D)))[0] - TRUTH.logpdf(np.zeros(D))) < 0.5
     with pytest.raises(ValueError, match="density_estimator.name"):
         density.fit(samples[:10], LOWER, UPPER, "maf", {}, seed=0)
+
+
+def test_log_prob_of_a_batch_is_that_of_each_point():
+    """Padding to a power of two (:func:`density.padded`) changes no value.
+
+    A batch of 5 (padded to 8) and each point alone (no padding) agree to float rounding.
+    """
+    samples = gaussian_samples(500, 3)
+    fitted = density.fit(samples, LOWER, UPPER, "kde", {}, seed=0)
+    points = gaussian_samples(5, 4)
+    one_by_one = [fitted.log_prob(point[None])[0] for point in points]
+    np.testing.assert_allclose(fitted.log_prob(points), one_by_one, rtol=1e-12)
+    assert len(density.padded(points)) == 8 and len(density.padded(points[:1])) == 1
