@@ -164,6 +164,17 @@ MISTAKES = {
         set_key(["simulator", "redshift", "min"], 60.0),
         ["simulator.redshift"],
     ),
+    "no preprocessing to turn off": (
+        lambda config: (
+            set_key(["emulator"], PERTURBED)(config),
+            set_key(["emulator_without_preprocessing"], True)(config),
+        ),
+        ["emulator_without_preprocessing", "'perturbed' has no preprocessing"],
+    ),
+    "preprocessing switch not a bool": (
+        set_key(["emulator_without_preprocessing"], "yes"),
+        ["emulator_without_preprocessing:"],
+    ),
 }
 
 

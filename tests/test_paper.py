@@ -73,6 +73,15 @@ def test_numbers_are_letter_named_macros_quoting_the_results():
     assert values["BiasMax"] == "0.30" and values["BiasMaxParameter"] == "$\\log_{10}\\,w$"
 
 
+def test_the_emulator_without_preprocessing_is_quoted_where_trained():
+    without = {**ACCURACY, "rmse_mean_mK": 2.345, "rmse_p95_mK": 7.01}
+    values = paper.numbers(RESULTS, ACCURACY, TINY, 0.0, accuracy_without_preprocessing=without)
+    assert values["RMSEMeanWithoutPreprocessing"] == "2.35"
+    assert values["RMSEPctWithoutPreprocessing"] == "7.01"
+    values = paper.numbers(RESULTS, ACCURACY, TINY, 0.0)
+    assert values["RMSEMeanWithoutPreprocessing"] == values["RMSEPctWithoutPreprocessing"] == "--"
+
+
 def test_every_number_macro_is_used_by_the_manuscript_and_every_one_it_uses_is_defined():
     defined = {
         f"{paper.MACRO_PREFIX}{name}" for name in paper.numbers(RESULTS, ACCURACY, TINY, 0.0)

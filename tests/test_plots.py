@@ -17,10 +17,27 @@ def written(stem):
     return all(stem.with_suffix(s).stat().st_size > 1000 for s in (".pdf", ".png"))
 
 
-def test_emulator_error(tmp_path):
+def saved_figures(monkeypatch) -> list:
+    """Collect every figure that :func:`plots.save` writes (and closes)."""
+    figures, save = [], plots.save
+    monkeypatch.setattr(plots, "save", lambda fig, stem: (figures.append(fig), save(fig, stem)))
+    return figures
+
+
+def test_emulator_error(tmp_path, monkeypatch):
+    """Two emulators (mean solid, 95th percentile dashed) and a line per noise level."""
+    figures = saved_figures(monkeypatch)
     error = np.abs(np.sin(REDSHIFT)) + 0.1
-    plots.emulator_error(REDSHIFT, error, 3 * error, tmp_path / "error")
+    errors = {"with preprocessing": (error, 3 * error), "without": (4 * error, 9 * error)}
+    plots.emulator_error(REDSHIFT, errors, [5, 250], tmp_path / "error")
     assert written(tmp_path / "error")
+    (ax,) = figures[0].axes
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "with preprocessing: mean", "with preprocessing: 95th percentile",
+        "without: mean", "without: 95th percentile",
+    ]  # fmt: skip
+    assert sorted(line.get_ydata()[0] for line in ax.lines[4:]) == [5, 250]
+    assert ax.get_ylim()[1] > 250
 
 
 def test_corner_of_both_posteriors(tmp_path):

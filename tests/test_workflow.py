@@ -185,7 +185,8 @@ def test_paper_config_builds_the_full_dag_without_its_backends(repo, tmp_path):
     result = run_snakemake(tmp_path, "-n", "--configfile", str(repo / "config/paper.yaml"))
     assert job_counts(result.stdout + result.stderr) == {
         "simulate_chunk": 3 * 48, "merge_split": 3, "mock_data": 4, "train_emulator": 1,
-        "emulator_accuracy": 1, "nested_sampling": 2 * 4, "posterior": 2 * 4,
+        "emulator_accuracy": 1, "train_emulator_without_preprocessing": 1,
+        "emulator_accuracy_without_preprocessing": 1, "nested_sampling": 2 * 4, "posterior": 2 * 4,
         "fit_density": 2 * 4, "linearise": 1, "divergence": 4, "kl_prediction": 1, "tables": 1,
         "figure_emulator_error": 1, "figure_corner": 4, "figure_kl": 1, "figure_bias": 1,
         "figure_rmse_allowed": 1, "paper_inputs": 1, "all": 1,
@@ -339,6 +340,31 @@ def test_the_paper_quotes_the_studys_tables_and_names_only_existing_figures(tiny
                            *route)  # fmt: skip
     assert "ERROR" not in report.stdout + report.stderr
     assert (workdir / "report.html").stat().st_size > 100_000
+
+
+def test_the_emulator_without_preprocessing_joins_the_error_figure_and_the_paper(
+    tiny_study, tmp_path
+):
+    """Switch on Fig. 1's second emulator in a finished study.
+
+    That emulator is trained with the preprocessing off; only the figure and the paper's
+    numbers change.
+    """
+    workdir = copy_study(tiny_study, tmp_path / "study")
+    switch = ("--config", "emulator_without_preprocessing=true")
+    result = run_snakemake(workdir, "--configfile", str(REPO / TINY), *switch)
+    assert job_counts(result.stdout + result.stderr) == {
+        "train_emulator_without_preprocessing": 1, "emulator_accuracy_without_preprocessing": 1,
+        "figure_emulator_error": 1, "paper_inputs": 1, "all": 1,
+    }  # fmt: skip
+    model = workdir / "results/emulator_without_preprocessing/model"
+    assert (model / "kwargs.txt").is_file() and not (model / "AFB.txt").exists()
+    accuracy = json.loads((model.parent / "accuracy.json").read_text())
+    numbers = (workdir / "results/paper/numbers.tex").read_text()
+    macro = r"\\newcommand\{\\studyRMSEMeanWithoutPreprocessing\}\{([^}]*)\}"
+    assert float(re.search(macro, numbers)[1]) == pytest.approx(accuracy["rmse_mean_mK"], rel=5e-3)
+    for table in (tiny_study.workdir / "results/tables").iterdir():
+        assert (workdir / "results/tables" / table.name).read_bytes() == table.read_bytes()
 
 
 def test_a_new_noise_grid_marks_the_papers_numbers_and_pdf_for_rerun(tiny_runs, tmp_path):

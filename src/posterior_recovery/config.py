@@ -19,7 +19,7 @@ import yaml
 
 from .backends import schema_errors
 from .density import ESTIMATORS
-from .emulators import EMULATORS
+from .emulators import EMULATORS, has_preprocessing
 from .names import ROUTES, SAMPLED_ROUTES, noise_label
 from .samplers import SAMPLERS
 from .seeds import noise_code
@@ -155,6 +155,14 @@ def semantic_errors(config: dict) -> list[str]:
     for family in FAMILIES:
         errors += family.check(config)
     errors += _jax_errors(config)
+    if config.get("emulator_without_preprocessing") and not has_preprocessing(
+        config["emulator"]["name"]
+    ):
+        errors.append(
+            "emulator_without_preprocessing: the emulator "
+            f"{config['emulator']['name']!r} has no preprocessing to turn off (globalemu "
+            "has); set it to false"
+        )
     training = config["training_set"]
     for split in ("n_train", "n_validation", "n_test"):
         if training["chunks"] > training[split]:

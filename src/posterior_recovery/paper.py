@@ -151,7 +151,8 @@ def _bias_numbers(results: list[dict], prior: Prior) -> dict[str, str]:
     }
 
 
-def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s: float) -> dict:
+def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s: float,
+            accuracy_without_preprocessing: dict | None = None) -> dict:  # fmt: skip
     r"""Return every number the manuscript quotes, as LaTeX text keyed by macro name.
 
     Parameters
@@ -164,6 +165,9 @@ def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s
         The study's config (parameters, seed, backends, route, training set).
     sampling_wall_time_s : float
         Wall time of every nested-sampling run of the study, summed, in seconds.
+    accuracy_without_preprocessing : dict, optional
+        The ``accuracy.json`` of the emulator trained without preprocessing; its RMSEs
+        print as ``--`` where the study does not train it.
 
     Returns
     -------
@@ -197,6 +201,14 @@ def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s
         "RMSEMedian": significant(accuracy["rmse_median_mK"]),
         "RMSEPct": significant(accuracy["rmse_p95_mK"]),
         "RMSEMax": significant(accuracy["rmse_max_mK"]),
+        **{
+            f"{name}WithoutPreprocessing": (
+                significant(accuracy_without_preprocessing[key])
+                if accuracy_without_preprocessing
+                else MISSING
+            )
+            for name, key in (("RMSEMean", "rmse_mean_mK"), ("RMSEPct", "rmse_p95_mK"))
+        },
         # The RMSE at which the bound reaches 1 nat at the lowest noise level
         "RMSERequiredLowest": significant(lowest["noise_mK"] * math.sqrt(2.0 / n_data)),
         "NWithinBound": str(within),

@@ -25,13 +25,27 @@ def save(fig, stem) -> None:
     plt.close(fig)
 
 
-def emulator_error(redshift, mean_abs_error, p95_abs_error, stem) -> None:
-    """Mean and 95th-percentile |T_true - T_emu| against redshift (the paper's Fig. 1)."""
+def emulator_error(redshift, errors: dict, noise_levels_mK, stem) -> None:
+    """Mean and 95th-percentile |T_true - T_emu| against redshift (the paper's Fig. 1).
+
+    ``errors`` maps an emulator's label to its (mean, 95th-percentile) absolute error
+    (N_d,) each, in mK; each emulator has one colour, mean solid and 95th percentile
+    dashed. The noise levels sigma are drawn as grey lines, labelled at the left.
+    """
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(redshift, mean_abs_error, label="mean")
-    ax.plot(redshift, p95_abs_error, label="95th percentile")
+    for label, (mean_abs_error, p95_abs_error) in errors.items():
+        (line,) = ax.plot(redshift, mean_abs_error, label=f"{label}: mean")
+        ax.plot(redshift, p95_abs_error, ls="--", color=line.get_color(),
+                label=f"{label}: 95th percentile")  # fmt: skip
+    for noise_mK in noise_levels_mK:
+        ax.axhline(noise_mK, color="0.6", lw=0.8, zorder=0)
+        ax.annotate(rf"$\sigma = {noise_mK:g}$ mK", (0.01, noise_mK), xycoords=("axes fraction",
+                    "data"), xytext=(0, 2), textcoords="offset points", va="bottom",
+                    fontsize="x-small", color="0.4")  # fmt: skip
     ax.set(xlabel="$z$", ylabel=r"$|T_\mathrm{true} - T_\mathrm{emu}|$ [mK]", yscale="log")
-    ax.legend()
+    # room above the highest noise level for its label
+    ax.set_ylim(top=max(ax.get_ylim()[1], 2 * max(noise_levels_mK, default=0)))
+    ax.legend(fontsize="small", ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     save(fig, stem)
 
 

@@ -411,12 +411,19 @@ def validation(result_paths):
     return validation_table(_results(result_paths))
 
 
-def paper_inputs(cfg: dict, result_paths, accuracy_path, stats_paths, noise_labels) -> dict:
+def paper_inputs(cfg: dict, result_paths, accuracy_path, stats_paths, noise_labels,
+                 accuracy_without_preprocessing_path=None) -> dict:  # fmt: skip
     """Return the paper's generated LaTeX files (``numbers`` and the tables) by name.
 
-    ``stats_paths``: every nested-sampling run's ``stats.json``, for the total wall time.
+    ``stats_paths``: every nested-sampling run's ``stats.json``, for the total wall time;
+    ``accuracy_without_preprocessing_path``: that emulator's ``accuracy.json``, if trained.
     """
     results = _results(result_paths)
     wall_time_s = sum(artifacts.read("stats", path).get("wall_time_s", 0.0) for path in stats_paths)
-    values = paper.numbers(results, artifacts.read("accuracy", accuracy_path), cfg, wall_time_s)
+    without = accuracy_without_preprocessing_path and artifacts.read(
+        "accuracy", accuracy_without_preprocessing_path
+    )
+    values = paper.numbers(
+        results, artifacts.read("accuracy", accuracy_path), cfg, wall_time_s, without or None
+    )
     return {"numbers": paper.numbers_tex(values), **paper.paper_tables(results, cfg, noise_labels)}

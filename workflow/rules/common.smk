@@ -16,6 +16,7 @@ from posterior_recovery.config import (
     coerce_overrides,
 )
 from posterior_recovery.artifacts import folder_problem
+from posterior_recovery import emulators
 from posterior_recovery.emulators import knows_exact_kl
 from posterior_recovery.names import (
     MODELS,
@@ -52,7 +53,11 @@ CHUNKS = list(range(config["training_set"]["chunks"]))
 # cannot tell when a file inside it is deleted or changed; their manifests can.
 DAMAGED_FOLDERS = [
     f"{folder}: {problem}"
-    for folder in [f"{RESULTS}/emulator/model", *glob(f"{RESULTS}/density/noise_*mK/*")]
+    for folder in [
+        f"{RESULTS}/emulator/model",
+        f"{RESULTS}/emulator_without_preprocessing/model",
+        *glob(f"{RESULTS}/density/noise_*mK/*"),
+    ]
     if (problem := folder_problem(folder))
 ]
 if DAMAGED_FOLDERS:
@@ -105,6 +110,32 @@ def sections(*names):
     return json.loads(
         json.dumps({name: config[name] for name in names}, sort_keys=True)
     )
+
+
+def without_preprocessing(cfg):
+    """A rule's config sections with the emulator's preprocessing turned off."""
+    return {**cfg, "emulator": emulators.without_preprocessing(cfg["emulator"])}
+
+
+def emulator_error_inputs(wildcards):
+    """The test-set errors of the emulator, and of the one without preprocessing if made."""
+    inputs = {"errors": rules.emulator_accuracy.output.errors}
+    if config.get("emulator_without_preprocessing"):
+        inputs["without_preprocessing"] = (
+            rules.emulator_accuracy_without_preprocessing.output.errors
+        )
+    return inputs
+
+
+def accuracy_without_preprocessing(wildcards):
+    """The accuracy of the emulator without preprocessing, where the study trains it."""
+    if config.get("emulator_without_preprocessing"):
+        return {
+            "accuracy_without_preprocessing": (
+                rules.emulator_accuracy_without_preprocessing.output.summary
+            )
+        }
+    return {}
 
 
 def repartitioned(wildcards):

@@ -43,3 +43,32 @@ rule emulator_accuracy:
         cfg=sections("parameters"),
     script:
         "../scripts/emulator_accuracy.py"
+
+
+# The emulator-error figure's second emulator (config emulator_without_preprocessing):
+# the same rules, with the emulator's preprocessing turned off, in folders of its own.
+use rule train_emulator as train_emulator_without_preprocessing with:
+    output:
+        directory(f"{RESULTS}/emulator_without_preprocessing/model"),
+    log:
+        "logs/train_emulator_without_preprocessing.log",
+    benchmark:
+        "benchmarks/train_emulator_without_preprocessing.tsv"
+    params:
+        # a function: evaluated only where the switch puts the job in the DAG
+        cfg=lambda wildcards: without_preprocessing(
+            sections("seed", "simulator", "parameters", "emulator")
+        ),
+
+
+use rule emulator_accuracy as emulator_accuracy_without_preprocessing with:
+    input:
+        model=rules.train_emulator_without_preprocessing.output,
+        test=f"{RESULTS}/training_set/test.npz",
+    output:
+        summary=f"{RESULTS}/emulator_without_preprocessing/accuracy.json",
+        errors=f"{RESULTS}/emulator_without_preprocessing/test_errors.npz",
+    log:
+        "logs/emulator_accuracy_without_preprocessing.log",
+    benchmark:
+        "benchmarks/emulator_accuracy_without_preprocessing.tsv"

@@ -4,6 +4,7 @@
 
 rule paper_inputs:
     input:
+        unpack(accuracy_without_preprocessing),
         results=per_noise(rules.divergence.output[0]),
         accuracy=rules.emulator_accuracy.output.summary,
         stats=sampling_stats(),

@@ -34,7 +34,7 @@ rule tables:
 
 rule figure_emulator_error:
     input:
-        rules.emulator_accuracy.output.errors,
+        unpack(emulator_error_inputs),
     output:
         pdf=f"{RESULTS}/figures/emulator_error.pdf",
         png=report(
@@ -51,6 +51,8 @@ rule figure_emulator_error:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        noise_levels=config["noise_levels_mK"],
     script:
         "../scripts/figure_emulator_error.py"
 

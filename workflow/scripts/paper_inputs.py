@@ -11,6 +11,7 @@ files = study.paper_inputs(
     snakemake.input.accuracy,
     snakemake.input.stats,
     snakemake.params.noise_labels,
+    snakemake.input.get("accuracy_without_preprocessing"),
 )
 outputs = {Path(path).stem: path for path in snakemake.output}
 for name, text in files.items():

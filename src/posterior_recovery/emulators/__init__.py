@@ -15,6 +15,9 @@ An emulator is a backend (:mod:`posterior_recovery.backends`) whose settings sit
 ``exact_kl(model_dir, noise_mK, data) -> float`` (optional)
     the exact D_KL(P_full || P_emulator) where it is known: the ground truth that the
     validation table sets beside every estimate.
+``without_preprocessing(settings) -> settings`` (optional)
+    the settings of the same emulator without its preprocessing of the signals: the
+    second emulator of the emulator-error figure (config ``emulator_without_preprocessing``).
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from .metadata import METADATA, read_metadata, write_metadata
 
 EMULATORS = Registry("emulator", [globalemu, perturbed])
 
-__all__ = ["EMULATORS", "METADATA", "accuracy", "build", "exact_kl", "knows_exact_kl",
-           "load", "read_metadata", "write_metadata"]  # fmt: skip
+__all__ = ["EMULATORS", "METADATA", "accuracy", "build", "exact_kl", "has_preprocessing",
+           "knows_exact_kl", "load", "read_metadata", "without_preprocessing",
+           "write_metadata"]  # fmt: skip
 
 
 def build(model_dir, settings: dict, **inputs) -> None:
@@ -47,6 +51,16 @@ def load(model_dir):
 def knows_exact_kl(name: str) -> bool:
     """Whether the emulator backend ``name`` knows the exact D_KL."""
     return hasattr(EMULATORS.get(name), "exact_kl")
+
+
+def has_preprocessing(name: str) -> bool:
+    """Whether the emulator backend ``name`` preprocesses the signals (and can do without)."""
+    return hasattr(EMULATORS.get(name), "without_preprocessing")
+
+
+def without_preprocessing(settings: dict) -> dict:
+    """Return the emulator settings ``settings`` with its preprocessing turned off."""
+    return EMULATORS.get(settings["name"]).without_preprocessing(settings)
 
 
 def exact_kl(model_dir, noise_mK: float, data) -> float | None:

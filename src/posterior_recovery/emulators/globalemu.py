@@ -45,6 +45,13 @@ SETTINGS = {
                        "description": "globalemu sees log10 of the log-uniform parameters"},
 }  # fmt: skip
 JAX_TRACEABLE = True
+# globalemu's preprocessing of the signals (the paper's Fig. 1 compares with and without).
+PREPROCESSING = ("afb", "resampling", "std_division")
+
+
+def without_preprocessing(settings: dict) -> dict:
+    """Return ``settings`` without AFB subtraction, resampling and std division."""
+    return {**settings, **dict.fromkeys(PREPROCESSING, False)}
 
 
 def check(config: dict) -> list[str]:
