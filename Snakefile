@@ -43,6 +43,7 @@ include: "workflow/rules/emulate.smk"
 include: "workflow/rules/sample.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/repeats.smk"
 include: "workflow/rules/paper.smk"
 
 

@@ -171,6 +171,14 @@ MISTAKES = {
         ),
         ["emulator_without_preprocessing", "'perturbed' has no preprocessing"],
     ),
+    "repeats at a level the study lacks": (
+        set_key(["repeats"], {"noise_mK": 25, "sampler_seeds": [1]}),
+        ["repeats.noise_mK: 25 is not one of noise_levels_mK"],
+    ),
+    "a repeat with the study's own sampler seed": (
+        set_key(["repeats"], {"noise_mK": 50, "sampler_seeds": [0, 1]}),
+        ["repeats.sampler_seeds[0]"],
+    ),
     "preprocessing switch not a bool": (
         set_key(["emulator_without_preprocessing"], "yes"),
         ["emulator_without_preprocessing:"],

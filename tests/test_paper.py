@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -80,6 +81,24 @@ def test_the_emulator_without_preprocessing_is_quoted_where_trained():
     assert values["RMSEPctWithoutPreprocessing"] == "7.01"
     values = paper.numbers(RESULTS, ACCURACY, TINY, 0.0)
     assert values["RMSEMeanWithoutPreprocessing"] == values["RMSEPctWithoutPreprocessing"] == "--"
+
+
+def test_the_repeat_runs_section_sets_the_scatter_beside_the_quoted_errors():
+    repeats = pd.DataFrame({
+        "sampler_seed": [0, 1, 2], "noise_mK": [25.0] * 3,
+        "kl_flow": [0.10, 0.20, 0.30], "kl_flow_err": [0.05, 0.07, 0.06],
+        "kl_likelihood": [0.020, 0.022, 0.024], "kl_likelihood_err": [0.003] * 3,
+        "log_Z_full": [-2276.1, -2276.3, -2276.0], "log_Z_full_err": [0.24] * 3,
+        "log_Z_emulator": [-2276.0, -2276.2, -2275.9], "log_Z_emulator_err": [0.24] * 3,
+    })  # fmt: skip
+    section = paper.repeats_section(repeats)
+    # sample standard deviations over the three runs: 0.1 and 0.002
+    assert "density-estimator 0.10 nats against a mean quoted error of 0.060" in section
+    assert "likelihood-difference 0.0020 nats against a mean quoted error of 0.0030" in section
+    assert "sampled 2 more times" in section and r"\sigma = 25$" in section
+    assert section.count(r" \\") == 4  # the header and three runs
+    assert r"\includegraphics[width=\columnwidth]{repeats}" in section
+    assert "no repeat runs" in paper.repeats_section(None)
 
 
 def test_every_number_macro_is_used_by_the_manuscript_and_every_one_it_uses_is_defined():

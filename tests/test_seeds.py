@@ -28,6 +28,10 @@ def every_draw(seed=SEED):
             )
         for model in MODELS:
             draws[("sampler", noise, model)] = seeds.sampler(seed, noise, model)
+            for sampler_seed in (1, 2):  # repeat runs (config repeats)
+                draws[("repeat", noise, model, sampler_seed)] = seeds.sampler(
+                    seed, noise, model, sampler_seed
+                )
             for replicate, fold in itertools.product(range(3), range(2)):
                 key = (noise, model, replicate, fold)
                 draws[("density_fit", *key)] = seeds.density_fit(seed, *key)
@@ -59,6 +63,10 @@ def test_entropy_layout_is_the_documented_one():
     assert seeds.noise_code(25.0) == 25000 and seeds.noise_code(0.1) == 100
     first_word = np.random.SeedSequence([SEED, 2, 25000, 1]).generate_state(1)[0]
     assert seeds.sampler(SEED, 25.0, "emulator") == first_word
+    # sampler seed 0 is the study's own run; a repeat's seed is a fifth word
+    assert seeds.sampler(SEED, 25.0, "emulator", 0) == first_word
+    repeat_word = np.random.SeedSequence([SEED, 2, 25000, 1, 2]).generate_state(1)[0]
+    assert seeds.sampler(SEED, 25.0, "emulator", 2) == repeat_word
     expected = np.random.default_rng([SEED, SPLITS.index("validation")]).uniform(size=3)
     np.testing.assert_array_equal(seeds.training_set(SEED, "validation").uniform(size=3), expected)
 

@@ -4,7 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from posterior_recovery.tables import KL_COLUMNS, bias_table, evidence_table, kl_table, write_table
+from posterior_recovery.names import REPEATS_COLUMNS
+from posterior_recovery.tables import (
+    KL_COLUMNS,
+    bias_table,
+    evidence_table,
+    kl_table,
+    repeats_table,
+    write_table,
+)
 
 
 def test_write_table_writes_three_formats_and_csv_round_trips(tmp_path):
@@ -112,3 +120,13 @@ def test_bias_table():
     assert table["noise_mK"].tolist() == [5, 5, 5, 250, 250, 250]
     assert table["parameter"].tolist() == names * 2
     np.testing.assert_allclose(table["emulator_bias"], [50, 51, 52, 2500, 2501, 2502])
+
+
+def test_repeats_table_keeps_every_run_in_seed_order():
+    """One row per run, named by its sampler seed (0 the study's run), seed-ordered."""
+    columns = [c for c in REPEATS_COLUMNS if c != "sampler_seed"]
+    results = [{c: float(i) for c in columns} | {"extra": 0} for i in range(3)]
+    table = repeats_table(results, [2, 0, 1])
+    assert list(table.columns) == REPEATS_COLUMNS
+    assert table["sampler_seed"].tolist() == [0, 1, 2]
+    assert table["kl_flow"].tolist() == [1.0, 2.0, 0.0]

@@ -18,6 +18,7 @@ linearisation       linearise           both models and Jacobians at the fiducia
 result              divergence          every column of the tables, the biases      .json
 prediction          kl_prediction       bounds and linearised D_KL against noise    .csv
 kl, bias            tables              the tables the figures draw                 .csv
+repeats             repeats_table       every run's D_KL and log Z at one level     .csv
 ==================  ==================  ==========================================  =======
 
 Every writer writes to a temporary name in the target's folder and renames it into
@@ -48,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .names import EVIDENCE_COLUMNS, KL_COLUMNS, VALIDATION_COLUMNS
+from .names import EVIDENCE_COLUMNS, KL_COLUMNS, REPEATS_COLUMNS, VALIDATION_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ FORMATS = {
                          ("noise_mK", "bound_mean", "bound_p95", "kl_linearised")),
     "kl": Format("tables", tuple(KL_COLUMNS)),
     "bias": Format("tables", ("noise_mK", "parameter", "emulator_bias")),
+    "repeats": Format("repeats_table", tuple(REPEATS_COLUMNS)),
 }  # fmt: skip
 
 

@@ -155,6 +155,14 @@ def semantic_errors(config: dict) -> list[str]:
     for family in FAMILIES:
         errors += family.check(config)
     errors += _jax_errors(config)
+    repeats = config.get("repeats")
+    if repeats and noise_code(repeats["noise_mK"]) not in map(
+        noise_code, config["noise_levels_mK"]
+    ):
+        errors.append(
+            f"repeats.noise_mK: {repeats['noise_mK']} is not one of noise_levels_mK "
+            f"{config['noise_levels_mK']}; repeat runs repeat one of the study's levels"
+        )
     if config.get("emulator_without_preprocessing") and not has_preprocessing(
         config["emulator"]["name"]
     ):

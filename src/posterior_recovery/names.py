@@ -26,9 +26,9 @@ SAMPLED_ROUTES = ("nested_sampling", "repartitioned")
 TABLES = ("kl", "accuracy", "evidence", "bias")
 """The study's tables, each written as .csv, .md and .tex."""
 
-PAPER_FILES = ("numbers", "parameters", "calls", "kl", "bias", "corner_figures")
+PAPER_FILES = ("numbers", "parameters", "calls", "kl", "bias", "corner_figures", "repeats")
 """The paper's generated LaTeX files (results/paper/<name>.tex): its numbers as macros,
-its tables and its corner figures' environments."""
+its tables, its corner figures' environments and the repeat runs' section."""
 
 KL_COLUMNS = [
     "noise_mK", "bound_mean", "bound_p95", "kl_linearised", "kl_flow", "kl_flow_err",
@@ -39,6 +39,11 @@ KL_COLUMNS = [
 EVIDENCE_COLUMNS = [
     "noise_mK", "log_Z_full", "log_Z_full_err", "log_Z_emulator", "log_Z_emulator_err",
     "full_posterior", "full_model_calls", "emulator_calls",
+]  # fmt: skip
+REPEATS_COLUMNS = [
+    "sampler_seed", "noise_mK", "kl_likelihood", "kl_likelihood_err", "kl_flow", "kl_flow_err",
+    "log_Z_full", "log_Z_full_err", "log_Z_emulator", "log_Z_emulator_err", "full_model_calls",
+    "emulator_calls",
 ]  # fmt: skip
 VALIDATION_COLUMNS = [
     "noise_mK", "kl_exact", "kl_linearised", "kl_likelihood", "kl_likelihood_err", "kl_flow",

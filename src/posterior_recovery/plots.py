@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from anesthetic import Samples, make_2d_axes  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
 CONTOUR_LEVELS = (0.95, 0.68)
 """The corner plots' contours: posterior mass enclosed."""
@@ -67,6 +68,31 @@ def corner(full, emulated, prior, noise_mK: float, stem, flag: str = "") -> None
     title = rf"$\sigma = {noise_mK:g}$ mK" + (f" ({flag})" if flag else "")
     axes.iloc[-1, 0].legend(loc="lower center", bbox_to_anchor=(len(names) / 2, len(names)),
                             ncol=2, title=title)  # fmt: skip
+    save(fig, stem)
+
+
+def repeats(runs: dict, prior, noise_mK: float, stem) -> None:
+    """Both posteriors of repeat runs at one noise level, overlaid (the paper's Fig. C1).
+
+    ``runs`` maps a run's sampler seed (0: the study's run) to its (full, emulator)
+    posterior tables. One colour per run; the full model solid, the emulator dashed; 68%
+    and 95% contours.
+    """
+    names = list(prior.names)
+    fig, axes = make_2d_axes(names, labels=prior.labels, upper=False)
+    handles = []
+    for i, (seed, tables) in enumerate(runs.items()):
+        run = "study run" if seed == 0 else f"sampler seed {seed}"
+        for table, model, linestyle in zip(tables, ("full", "emulator"), ("-", "--"), strict=True):
+            samples = Samples(table[names], weights=table["weight"].to_numpy(), labels=prior.labels)
+            samples.plot_2d(axes, kinds={"diagonal": "kde_1d", "lower": "kde_2d"}, color=f"C{i}",
+                            ls=linestyle, lower_kwargs={"levels": CONTOUR_LEVELS,
+                                                        "facecolor": "none"})  # fmt: skip
+            handles.append(Line2D([], [], color=f"C{i}", ls=linestyle, label=f"{model}, {run}"))
+    axes.axlines(dict(zip(names, prior.fiducial, strict=True)), color="k", ls=":", lw=1)
+    axes.iloc[-1, 0].legend(handles=handles, loc="lower center", ncol=2,
+                            bbox_to_anchor=(len(names) / 2, len(names)),
+                            title=rf"$\sigma = {noise_mK:g}$ mK")  # fmt: skip
     save(fig, stem)
 
 

@@ -11,6 +11,7 @@ draw                entropy                                     used by
 training set        (seed, split index)                         parameter draws
 mock data           (seed, 1, noise)                            the noise realisation
 sampler             (seed, 2, noise, model)                     nested sampling
+repeat run          (seed, 2, noise, model, sampler seed)       a repeat's sampling
 evidence            (seed, 6, noise)                            log Z error draws
 density replicate   (seed, 3, noise, replicate)                 folds, bootstrap weights
 density fit         (seed, 3, noise, model, replicate, fold)    flow initialisation
@@ -70,9 +71,13 @@ def mock_data(seed: int, noise_mK: float) -> np.random.Generator:
     return _generator(entropy(seed, "mock_data", noise_code(noise_mK)))
 
 
-def sampler(seed: int, noise_mK: float, model: str) -> int:
-    """Return the seed of one nested-sampling run (and of the log Z in its ``stats.json``)."""
-    return _integer(entropy(seed, "sampler", noise_code(noise_mK), MODELS.index(model)))
+def sampler(seed: int, noise_mK: float, model: str, sampler_seed: int = 0) -> int:
+    """Return the seed of one nested-sampling run (and of the log Z in its ``stats.json``).
+
+    ``sampler_seed`` >= 1 tells a repeat run (config ``repeats``) from the study's own (0).
+    """
+    keys = [noise_code(noise_mK), MODELS.index(model), *([sampler_seed] if sampler_seed else [])]
+    return _integer(entropy(seed, "sampler", *keys))
 
 
 def evidence(seed: int, noise_mK: float) -> int:

@@ -36,6 +36,7 @@ from .likelihood import mock_data as draw_mock_data
 from .linearisation import linearise as linearise_models
 from .parameters import Prior
 from .simulators import make_simulator, redshift_grid
+from .tables import repeats_table as tabulate_repeats
 from .tables import study_tables, validation_table
 
 
@@ -197,7 +198,7 @@ def nested_sampling(
         read_data(data_path, noise_mK)["data"], noise_mK, model_from(cfg, model, emulator_dir),
         prior,
     )  # fmt: skip
-    seed = seeds.sampler(cfg["seed"], noise_mK, model)
+    seed = seeds.sampler(cfg["seed"], noise_mK, model, cfg.get("sampler_seed", 0))
     log.info("sampling the %s posterior at %g mK with %s", model, noise_mK, cfg["sampler"])
     repartition = None
     if emulator_posterior is not None:
@@ -401,6 +402,11 @@ def _results(result_paths) -> list[dict]:
     return [artifacts.read("result", path) for path in result_paths]
 
 
+def repeats_table(result_paths, sampler_seeds):
+    """Return the repeat runs' table (:func:`.tables.repeats_table`) from their results."""
+    return tabulate_repeats(_results(result_paths), sampler_seeds)
+
+
 def tables(result_paths, accuracy_path) -> dict:
     """Return the study's tables (:func:`.tables.study_tables`) from the per-noise results."""
     return study_tables(_results(result_paths), artifacts.read("accuracy", accuracy_path))
@@ -412,11 +418,12 @@ def validation(result_paths):
 
 
 def paper_inputs(cfg: dict, result_paths, accuracy_path, stats_paths, noise_labels,
-                 accuracy_without_preprocessing_path=None) -> dict:  # fmt: skip
+                 accuracy_without_preprocessing_path=None, repeats_path=None) -> dict:  # fmt: skip
     """Return the paper's generated LaTeX files (``numbers`` and the tables) by name.
 
     ``stats_paths``: every nested-sampling run's ``stats.json``, for the total wall time;
-    ``accuracy_without_preprocessing_path``: that emulator's ``accuracy.json``, if trained.
+    ``accuracy_without_preprocessing_path``: that emulator's ``accuracy.json``, if trained;
+    ``repeats_path``: the repeat runs' table (csv), if the study has them.
     """
     results = _results(result_paths)
     wall_time_s = sum(artifacts.read("stats", path).get("wall_time_s", 0.0) for path in stats_paths)
@@ -426,4 +433,6 @@ def paper_inputs(cfg: dict, result_paths, accuracy_path, stats_paths, noise_labe
     values = paper.numbers(
         results, artifacts.read("accuracy", accuracy_path), cfg, wall_time_s, without or None
     )
-    return {"numbers": paper.numbers_tex(values), **paper.paper_tables(results, cfg, noise_labels)}
+    repeats = artifacts.read("repeats", repeats_path) if repeats_path else None
+    tables = paper.paper_tables(results, cfg, noise_labels, repeats)
+    return {"numbers": paper.numbers_tex(values), **tables}

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 
 from .artifacts import atomic_path
-from .names import EVIDENCE_COLUMNS, KL_COLUMNS, TABLES, VALIDATION_COLUMNS
+from .names import EVIDENCE_COLUMNS, KL_COLUMNS, REPEATS_COLUMNS, TABLES, VALIDATION_COLUMNS
 
 # Printed precision of a table's .md and .tex where 4 significant digits are too few:
 # log Z of ~-2000 needs two decimals to show differences of a tenth of a nat.
-FLOAT_FORMATS = {"evidence": "{:.6g}"}
+FLOAT_FORMATS = {"evidence": "{:.6g}", "repeats": "{:.6g}"}
 
 
 def write_table(table: pd.DataFrame, stem: str | Path, float_format: str = "{:.4g}") -> list[Path]:
@@ -51,6 +51,15 @@ def evidence_table(results: list[dict]) -> pd.DataFrame:
 def validation_table(results: list[dict]) -> pd.DataFrame:
     """Every D_KL estimate beside the exact value (the validation problem)."""
     return _by_noise(results, VALIDATION_COLUMNS)
+
+
+def repeats_table(results: list[dict], sampler_seeds) -> pd.DataFrame:
+    """D_KL and evidences of the study's run and each repeat run at one noise level.
+
+    ``results``: the runs' results in the order of ``sampler_seeds`` (0: the study's run).
+    """
+    table = pd.DataFrame(results).assign(sampler_seed=list(sampler_seeds))
+    return table[REPEATS_COLUMNS].sort_values("sampler_seed", ignore_index=True)
 
 
 def bias_table(results: list[dict]) -> pd.DataFrame:

@@ -57,6 +57,7 @@ DAMAGED_FOLDERS = [
         f"{RESULTS}/emulator/model",
         f"{RESULTS}/emulator_without_preprocessing/model",
         *glob(f"{RESULTS}/density/noise_*mK/*"),
+        *glob(f"{RESULTS}/repeats/seed_*/density/noise_*mK/*"),
     ]
     if (problem := folder_problem(folder))
 ]
@@ -82,6 +83,7 @@ wildcard_constraints:
     split="|".join(SPLITS),
     model="|".join(MODELS),
     chunk=r"\d+",
+    sampler_seed=r"\d+",
 
 
 def final_outputs():
@@ -97,6 +99,8 @@ def final_outputs():
     ]
     if knows_exact_kl(config["emulator"]["name"]):
         outputs += rules.validation_table.output
+    if "repeats" in config:
+        outputs += [*rules.repeats_table.output, *rules.figure_repeats.output]
     return outputs
 
 
@@ -138,6 +142,45 @@ def accuracy_without_preprocessing(wildcards):
     return {}
 
 
+def run_dir(wildcards):
+    """The folder of a run's sampling and what follows it: the study's, or a repeat's."""
+    if hasattr(wildcards, "sampler_seed"):
+        return f"{RESULTS}/repeats/seed_{wildcards.sampler_seed}"
+    return RESULTS
+
+
+def run_path(pattern):
+    """An input function: ``pattern`` (wildcards in braces) inside the run's folder."""
+    return (
+        lambda wildcards: f"{run_dir(wildcards)}/{pattern.format(**dict(wildcards.items()))}"
+    )
+
+
+def repeat_level_runs(study_pattern, repeat_pattern, **wildcards):
+    """An input function: a file of the study's run and of every repeat run (config
+    repeats) at the repeats' noise level, in that order; ``wildcards`` fill the rest."""
+
+    def inputs(_):
+        repeats = config["repeats"]
+        level = {"noise_mK": noise_label(repeats["noise_mK"]), **wildcards}
+        return [
+            *expand(study_pattern, **level),
+            *expand(repeat_pattern, sampler_seed=repeats["sampler_seeds"], **level),
+        ]
+
+    return inputs
+
+
+def repeats_table_input(wildcards):
+    """The repeat runs' table, where the study has repeat runs (config repeats)."""
+    return {"repeats": rules.repeats_table.output[0]} if "repeats" in config else {}
+
+
+def repeats_figure(wildcards):
+    """The repeat runs' figure, where the study has repeat runs."""
+    return rules.figure_repeats.output.pdf if "repeats" in config else []
+
+
 def repartitioned(wildcards):
     """Whether this run samples the full model under the repartitioned prior."""
     return wildcards.model == "full" and config["full_posterior"] == "repartitioned"
@@ -149,7 +192,7 @@ def model_inputs(wildcards):
     if wildcards.model == "emulator":
         return {"emulator": rules.train_emulator.output}
     if repartitioned(wildcards):
-        stem = f"{RESULTS}/posteriors/noise_{wildcards.noise_mK}mK/emulator"
+        stem = f"{run_dir(wildcards)}/posteriors/noise_{wildcards.noise_mK}mK/emulator"
         return {"emulator_table": f"{stem}.csv", "emulator_summary": f"{stem}.json"}
     return {}
 
@@ -159,14 +202,15 @@ def sampling_sections(wildcards):
     names = ["seed", "simulator", "parameters", "sampler"]
     if repartitioned(wildcards):
         names += ["repartitioning"]
-    return json.dumps(sections(*names))
+    cfg = sections(*names)
+    if hasattr(wildcards, "sampler_seed"):
+        cfg["sampler_seed"] = int(wildcards.sampler_seed)
+    return json.dumps(cfg)
 
 
 def posterior_inputs(wildcards):
     """What the posterior of each model is made from, by the configured route."""
-    run = (
-        f"{RESULTS}/sampling/{{model}}/noise_{wildcards.noise_mK}mK/nested_samples.csv"
-    )
+    run = f"{run_dir(wildcards)}/sampling/{{model}}/noise_{wildcards.noise_mK}mK/nested_samples.csv"
     inputs = {
         "data": f"{RESULTS}/data/noise_{wildcards.noise_mK}mK.npz",
         "emulator": rules.train_emulator.output[0],

@@ -6,8 +6,8 @@
 # a second once compiled, while starting a job that imports margarine takes ~10 s.
 rule fit_density:
     input:
-        table=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.csv",
-        summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/{{model}}.json",
+        table=run_path("posteriors/noise_{noise_mK}mK/{model}.csv"),
+        summary=run_path("posteriors/noise_{noise_mK}mK/{model}.json"),
     output:
         directory(f"{RESULTS}/density/noise_{{noise_mK}}mK/{{model}}"),
     log:
@@ -50,12 +50,12 @@ rule divergence:
     input:
         data=f"{RESULTS}/data/noise_{{noise_mK}}mK.npz",
         linearisation=rules.linearise.output[0],
-        full=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/full.csv",
-        full_summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/full.json",
-        emulator=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.csv",
-        emulator_summary=f"{RESULTS}/posteriors/noise_{{noise_mK}}mK/emulator.json",
-        full_densities=f"{RESULTS}/density/noise_{{noise_mK}}mK/full",
-        emulator_densities=f"{RESULTS}/density/noise_{{noise_mK}}mK/emulator",
+        full=run_path("posteriors/noise_{noise_mK}mK/full.csv"),
+        full_summary=run_path("posteriors/noise_{noise_mK}mK/full.json"),
+        emulator=run_path("posteriors/noise_{noise_mK}mK/emulator.csv"),
+        emulator_summary=run_path("posteriors/noise_{noise_mK}mK/emulator.json"),
+        full_densities=run_path("density/noise_{noise_mK}mK/full"),
+        emulator_densities=run_path("density/noise_{noise_mK}mK/emulator"),
         accuracy=rules.emulator_accuracy.output.summary,
         emulator_model=rules.train_emulator.output[0],
     output:

@@ -5,6 +5,7 @@
 rule paper_inputs:
     input:
         unpack(accuracy_without_preprocessing),
+        unpack(repeats_table_input),
         results=per_noise(rules.divergence.output[0]),
         accuracy=rules.emulator_accuracy.output.summary,
         stats=sampling_stats(),
@@ -46,6 +47,7 @@ rule paper:
             for name in ["emulator_error", "kl", "rmse_allowed", "bias"]
         ],
         corners=per_noise(f"{RESULTS}/figures/corner_noise_{{noise_mK}}mK.pdf"),
+        repeats=repeats_figure,
     output:
         report(
             f"{RESULTS}/paper/ms.pdf", caption="../report/paper.rst", category="Paper"

@@ -12,6 +12,7 @@ files = study.paper_inputs(
     snakemake.input.stats,
     snakemake.params.noise_labels,
     snakemake.input.get("accuracy_without_preprocessing"),
+    snakemake.input.get("repeats"),
 )
 outputs = {Path(path).stem: path for path in snakemake.output}
 for name, text in files.items():
