@@ -75,12 +75,10 @@ def test_numbers_are_letter_named_macros_quoting_the_results():
 
 
 def test_the_emulator_without_preprocessing_is_quoted_where_trained():
-    without = {**ACCURACY, "rmse_mean_mK": 2.345, "rmse_p95_mK": 7.01}
+    without = {**ACCURACY, "rmse_mean_mK": 2.375, "rmse_p95_mK": 7.01}
     values = paper.numbers(RESULTS, ACCURACY, TINY, 0.0, accuracy_without_preprocessing=without)
-    assert values["RMSEMeanWithoutPreprocessing"] == "2.35"
-    assert values["RMSEPctWithoutPreprocessing"] == "7.01"
-    values = paper.numbers(RESULTS, ACCURACY, TINY, 0.0)
-    assert values["RMSEMeanWithoutPreprocessing"] == values["RMSEPctWithoutPreprocessing"] == "--"
+    assert r"reaches 2.38\,mK on average and 7.01\,mK at the 95th" in values["WithoutPreprocessing"]
+    assert paper.numbers(RESULTS, ACCURACY, TINY, 0.0)["WithoutPreprocessing"] == ""
 
 
 def test_the_repeat_runs_section_sets_the_scatter_beside_the_quoted_errors():
@@ -91,14 +89,16 @@ def test_the_repeat_runs_section_sets_the_scatter_beside_the_quoted_errors():
         "log_Z_full": [-2276.1, -2276.3, -2276.0], "log_Z_full_err": [0.24] * 3,
         "log_Z_emulator": [-2276.0, -2276.2, -2275.9], "log_Z_emulator_err": [0.24] * 3,
     })  # fmt: skip
-    section = paper.repeats_section(repeats)
+    section = paper.repeats_section(repeats, "reweighting")
     # sample standard deviations over the three runs: 0.1 and 0.002
-    assert "density-estimator 0.10 nats against a mean quoted error of 0.060" in section
-    assert "likelihood-difference 0.0020 nats against a mean quoted error of 0.0030" in section
-    assert "sampled 2 more times" in section and r"\sigma = 25$" in section
+    assert "density estimators, 0.10 nats against a mean quoted error of 0.060" in section
+    assert "likelihood differences, 0.0020 nats against a mean quoted error of 0.0030" in section
+    assert "reweighted from each new run, 2 more times" in section
+    assert r"\sigma = 25$" in section
+    assert "both models were sampled again, 2" in paper.repeats_section(repeats, "nested_sampling")
     assert section.count(r" \\") == 4  # the header and three runs
     assert r"\includegraphics[width=\columnwidth]{repeats}" in section
-    assert "no repeat runs" in paper.repeats_section(None)
+    assert "no repeat runs" in paper.repeats_section(None, "reweighting")
 
 
 def test_every_number_macro_is_used_by_the_manuscript_and_every_one_it_uses_is_defined():

@@ -146,6 +146,20 @@ def _jax_errors(config: dict) -> list[str]:
     ]
 
 
+def _repeats_errors(config: dict) -> list[str]:
+    """Return the error for repeat runs at a level the study lacks (by label, as the files)."""
+    repeats = config.get("repeats")
+    if repeats and noise_label(repeats["noise_mK"]) not in map(
+        noise_label, config["noise_levels_mK"]
+    ):
+        return [
+            f"repeats.noise_mK: {repeats['noise_mK']} is not one of noise_levels_mK "
+            f"{config['noise_levels_mK']}; repeat runs repeat one of the study's levels (edit "
+            "repeats too when you change the grid)"
+        ]
+    return []
+
+
 def semantic_errors(config: dict) -> list[str]:
     """Violations of the rules a schema cannot express, for a schema-valid config."""
     errors = _prior_errors(config["parameters"]) + _noise_errors(config["noise_levels_mK"])
@@ -155,14 +169,7 @@ def semantic_errors(config: dict) -> list[str]:
     for family in FAMILIES:
         errors += family.check(config)
     errors += _jax_errors(config)
-    repeats = config.get("repeats")
-    if repeats and noise_code(repeats["noise_mK"]) not in map(
-        noise_code, config["noise_levels_mK"]
-    ):
-        errors.append(
-            f"repeats.noise_mK: {repeats['noise_mK']} is not one of noise_levels_mK "
-            f"{config['noise_levels_mK']}; repeat runs repeat one of the study's levels"
-        )
+    errors += _repeats_errors(config)
     if config.get("emulator_without_preprocessing") and not has_preprocessing(
         config["emulator"]["name"]
     ):

@@ -152,6 +152,18 @@ def _bias_numbers(results: list[dict], prior: Prior) -> dict[str, str]:
     }
 
 
+def _without_preprocessing_text(accuracy: dict | None) -> str:
+    """Return the sentence on the emulator without preprocessing (Fig. 1), or "" if untrained."""
+    if not accuracy:
+        return ""
+    return (
+        "Trained without globalemu's preprocessing (subtraction of the astrophysics-free "
+        "baseline, resampling in redshift and division by the standard deviation), the "
+        f"same network reaches {significant(accuracy['rmse_mean_mK'])}\\,mK on average and "
+        f"{significant(accuracy['rmse_p95_mK'])}\\,mK at the 95th percentile."
+    )
+
+
 def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s: float,
             accuracy_without_preprocessing: dict | None = None) -> dict:  # fmt: skip
     r"""Return every number the manuscript quotes, as LaTeX text keyed by macro name.
@@ -167,8 +179,8 @@ def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s
     sampling_wall_time_s : float
         Wall time of every nested-sampling run of the study, summed, in seconds.
     accuracy_without_preprocessing : dict, optional
-        The ``accuracy.json`` of the emulator trained without preprocessing; its RMSEs
-        print as ``--`` where the study does not train it.
+        The ``accuracy.json`` of the emulator trained without preprocessing, quoted in a
+        sentence (``WithoutPreprocessing``) that is empty where the study does not train it.
 
     Returns
     -------
@@ -202,14 +214,7 @@ def numbers(results: list[dict], accuracy: dict, cfg: dict, sampling_wall_time_s
         "RMSEMedian": significant(accuracy["rmse_median_mK"]),
         "RMSEPct": significant(accuracy["rmse_p95_mK"]),
         "RMSEMax": significant(accuracy["rmse_max_mK"]),
-        **{
-            f"{name}WithoutPreprocessing": (
-                significant(accuracy_without_preprocessing[key])
-                if accuracy_without_preprocessing
-                else MISSING
-            )
-            for name, key in (("RMSEMean", "rmse_mean_mK"), ("RMSEPct", "rmse_p95_mK"))
-        },
+        "WithoutPreprocessing": _without_preprocessing_text(accuracy_without_preprocessing),
         # The RMSE at which the bound reaches 1 nat at the lowest noise level
         "RMSERequiredLowest": significant(lowest["noise_mK"] * math.sqrt(2.0 / n_data)),
         "NWithinBound": str(within),
@@ -321,13 +326,24 @@ def corner_figures(noise_labels: list[str]) -> str:
     return "\n\n".join(figures) + "\n"
 
 
-def repeats_section(repeats: pd.DataFrame | None) -> str:
+# What a repeat run samples again, by the full-posterior route.
+REPEATED = {
+    "reweighting": "the emulator was sampled again and the full-model posterior reweighted "
+    "from each new run",
+    "nested_sampling": "both models were sampled again",
+    "repartitioned": "both models were sampled again (the full model under the prior "
+    "repartitioned by each new emulator posterior)",
+}
+
+
+def repeats_section(repeats: pd.DataFrame | None, route: str) -> str:
     """Return the repeat runs' paragraph, table and figure (Fig. C1), or a line saying none.
 
-    ``repeats``: the ``repeats`` table (:func:`~posterior_recovery.tables.repeats_table`).
-    The paragraph sets each estimator's scatter over the runs (sample standard deviation)
-    beside its mean quoted error: the check that the quoted errors hold the run-to-run
-    scatter.
+    ``repeats``: the ``repeats`` table (:func:`~posterior_recovery.tables.repeats_table`);
+    ``route``: the study's ``full_posterior``. The paragraph sets each estimator's
+    scatter over the runs (sample standard deviation) beside its mean quoted error. Only
+    the sampler's seed differs between runs: the density fits and bootstrap draws use the
+    study's streams, so the scatter is the sampler's share of the error.
     """
     if repeats is None:
         return "This study has no repeat runs (set \\texttt{repeats} in its config).\n"
@@ -343,17 +359,18 @@ def repeats_section(repeats: pd.DataFrame | None) -> str:
     header = ["sampler seed", "density estimators", "likelihood differences", r"$\log Z$",
               r"$\log Z_\mathrm{E}$"]  # fmt: skip
     noise = noise_label(repeats["noise_mK"].iloc[0])
-    scatter = ", and ".join(
-        f"{name} {significant(repeats[column].std(ddof=1), 2)} nats against a mean quoted "
+    scatter = "; ".join(
+        f"{name}, {significant(repeats[column].std(ddof=1), 2)} nats against a mean quoted "
         f"error of {significant(repeats[f'{column}_err'].mean(), 2)}"
-        for name, column in (("the density-estimator", "kl_flow"),
-                             ("the likelihood-difference", "kl_likelihood"))
+        for name, column in (("from the density estimators", "kl_flow"),
+                             ("from the likelihood differences", "kl_likelihood"))
     )  # fmt: skip
     return "\n".join([
-        f"At $\\sigma = {noise}$\\,mK both models were sampled {runs - 1} more time"
+        f"At $\\sigma = {noise}$\\,mK {REPEATED[route]}, {runs - 1} more time"
         f"{'s' if runs > 2 else ''}, each under a sampler seed of its own, on the same data and "
-        f"emulator (Table~\\ref{{tab:repeats}}, Fig.~\\ref{{fig:repeats}}). Over the {runs} "
-        f"runs $\\dkl$ scatters by {scatter}.",
+        f"emulator (Table~\\ref{{tab:repeats}}, Fig.~\\ref{{fig:repeats}}); the density "
+        f"fits and bootstrap draws are seeded as the study's. The standard deviation of "
+        f"$\\dkl$ over the {runs} runs is, {scatter}.",
         "",
         r"\begin{table}",
         r"\centering",
@@ -388,7 +405,7 @@ def paper_tables(results: list[dict], cfg: dict, noise_labels: list[str],
         "kl": kl_table(results),
         "bias": bias_table(results, prior),
         "corner_figures": corner_figures(noise_labels),
-        "repeats": repeats_section(repeats),
+        "repeats": repeats_section(repeats, cfg["full_posterior"]),
     }
 
 

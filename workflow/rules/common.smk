@@ -116,8 +116,9 @@ def sections(*names):
     )
 
 
-def without_preprocessing(cfg):
-    """A rule's config sections with the emulator's preprocessing turned off."""
+def sections_without_preprocessing(*names):
+    """The config sections ``names`` with the emulator's preprocessing turned off."""
+    cfg = sections(*names)
     return {**cfg, "emulator": emulators.without_preprocessing(cfg["emulator"])}
 
 
@@ -169,6 +170,12 @@ def repeat_level_runs(study_pattern, repeat_pattern, **wildcards):
         ]
 
     return inputs
+
+
+def repeat_sampler_seeds(wildcards):
+    """The sampler seed of every run at the repeats' level: 0 (the study's run), then each
+    repeat's."""
+    return [0, *config["repeats"]["sampler_seeds"]]
 
 
 def repeats_table_input(wildcards):

@@ -56,8 +56,8 @@ use rule train_emulator as train_emulator_without_preprocessing with:
         "benchmarks/train_emulator_without_preprocessing.tsv"
     params:
         # a function: evaluated only where the switch puts the job in the DAG
-        cfg=lambda wildcards: without_preprocessing(
-            sections("seed", "simulator", "parameters", "emulator")
+        cfg=lambda wildcards: sections_without_preprocessing(
+            "seed", "simulator", "parameters", "emulator"
         ),
 
 

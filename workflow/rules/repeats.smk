@@ -1,7 +1,8 @@
-# Repeat runs (config repeats; the paper's Fig. C1): at one noise level, both models are
-# sampled again under sampler seeds of their own, on the same mock data and emulator,
-# through the study's own rules; each repeat's files sit in results/repeats/seed_<s>/.
-# The table and figure set every run's D_KL, evidences and posteriors side by side.
+# Repeat runs (config repeats; the paper's Fig. C1): at one noise level, both posteriors
+# are made again, their nested-sampling runs under sampler seeds of their own, on the
+# same data and emulator, through the study's own rules; each repeat's files sit in
+# results/repeats/seed_<s>/. The table and figure set every run's D_KL, evidences and
+# posteriors side by side.
 
 REPEAT = f"{RESULTS}/repeats/seed_{{sampler_seed}}"
 
@@ -13,7 +14,7 @@ use rule nested_sampling as nested_sampling_repeat with:
     log:
         "logs/repeats/seed_{sampler_seed}/nested_sampling/{model}_noise_{noise_mK}mK.log",
     benchmark:
-        "benchmarks/repeats/seed_{sampler_seed}/nested_sampling/{model}_noise_{noise_mK}mK.tsv"
+        "benchmarks/nested_sampling_repeat/seed_{sampler_seed}_{model}_noise_{noise_mK}mK.tsv"
 
 
 use rule posterior as posterior_repeat with:
@@ -23,7 +24,7 @@ use rule posterior as posterior_repeat with:
     log:
         "logs/repeats/seed_{sampler_seed}/posterior/{model}_noise_{noise_mK}mK.log",
     benchmark:
-        "benchmarks/repeats/seed_{sampler_seed}/posterior/{model}_noise_{noise_mK}mK.tsv"
+        "benchmarks/posterior_repeat/seed_{sampler_seed}_{model}_noise_{noise_mK}mK.tsv"
 
 
 use rule fit_density as fit_density_repeat with:
@@ -32,7 +33,7 @@ use rule fit_density as fit_density_repeat with:
     log:
         "logs/repeats/seed_{sampler_seed}/fit_density/noise_{noise_mK}mK_{model}.log",
     benchmark:
-        "benchmarks/repeats/seed_{sampler_seed}/fit_density/noise_{noise_mK}mK_{model}.tsv"
+        "benchmarks/fit_density_repeat/seed_{sampler_seed}_noise_{noise_mK}mK_{model}.tsv"
 
 
 use rule divergence as divergence_repeat with:
@@ -41,7 +42,7 @@ use rule divergence as divergence_repeat with:
     log:
         "logs/repeats/seed_{sampler_seed}/divergence/noise_{noise_mK}mK.log",
     benchmark:
-        "benchmarks/repeats/seed_{sampler_seed}/divergence/noise_{noise_mK}mK.tsv"
+        "benchmarks/divergence_repeat/seed_{sampler_seed}_noise_{noise_mK}mK.tsv"
 
 
 rule repeats_table:
@@ -67,7 +68,7 @@ rule repeats_table:
         mem_mb=1000,
         runtime=5,
     params:
-        sampler_seeds=lambda wildcards: [0, *config["repeats"]["sampler_seeds"]],
+        sampler_seeds=repeat_sampler_seeds,
     script:
         "../scripts/repeats_table.py"
 
@@ -101,7 +102,7 @@ rule figure_repeats:
         runtime=5,
     params:
         cfg=sections("parameters"),
-        sampler_seeds=lambda wildcards: [0, *config["repeats"]["sampler_seeds"]],
+        sampler_seeds=repeat_sampler_seeds,
         noise_mK=lambda wildcards: config["repeats"]["noise_mK"],
     script:
         "../scripts/figure_repeats.py"
