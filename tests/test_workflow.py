@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ import yaml
 from scipy import stats
 
 from posterior_recovery.divergence import kl_bound
+from posterior_recovery.paper import significant
 
 from .conftest import REPO, copy_study, run_snakemake
 
@@ -309,7 +311,12 @@ def three_digits(value: float) -> str:
     return f"{value:.{max(0, 2 - int(np.floor(np.log10(abs(value)))))}f}"
 
 
-@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs LaTeX (.ci/run installs it)")
+NEEDS_LATEX = pytest.mark.skipif(
+    shutil.which("latexmk") is None, reason="needs LaTeX (.ci/run installs it)"
+)
+
+
+@NEEDS_LATEX
 def test_the_paper_quotes_the_studys_tables_and_names_only_existing_figures(tiny_runs):
     """`snakemake paper` on a finished study: only the PDF is left to build."""
     workdir = tiny_runs["workdir"]
@@ -344,45 +351,59 @@ def test_the_paper_quotes_the_studys_tables_and_names_only_existing_figures(tiny
     assert (workdir / "report.html").stat().st_size > 100_000
 
 
-def test_the_emulator_without_preprocessing_joins_the_error_figure_and_the_paper(
-    tiny_study, tmp_path
-):
-    """Switch on Fig. 1's second emulator in a finished study.
+@pytest.fixture(scope="module")
+def optional_figures(tiny_study, tmp_path_factory):
+    """Rerun the finished tiny study with both optional figures on, and build its paper.
 
-    That emulator is trained with the preprocessing off; only the figure and the paper's
-    numbers change.
+    Fig. 1's second emulator and Fig. C1's repeat runs; returns the folder, the console
+    output and the PDF's text.
     """
-    workdir = copy_study(tiny_study, tmp_path / "study")
-    switch = ("--config", "emulator_without_preprocessing=true")
-    result = run_snakemake(workdir, "--configfile", str(REPO / TINY), *switch)
-    assert job_counts(result.stdout + result.stderr) == {
+    workdir = copy_study(tiny_study, tmp_path_factory.mktemp("optional") / "study")
+    switches = ("--config", "emulator_without_preprocessing=true",
+                "repeats={noise_mK: 50, sampler_seeds: [1]}")  # fmt: skip
+    result = run_snakemake(workdir, "all", "paper", "--configfile", str(REPO / TINY), *switches)
+    pdf = subprocess.run(["pdftotext", str(workdir / "results/paper/ms.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return SimpleNamespace(workdir=workdir, console=result.stdout + result.stderr, pdf=pdf)
+
+
+@NEEDS_LATEX
+def test_switching_on_the_optional_figures_runs_only_their_jobs(tiny_study, optional_figures):
+    """Only the new emulator's and the repeats' jobs, the figure and the paper rerun.
+
+    The study's tables stay as they were.
+    """
+    assert job_counts(optional_figures.console) == {
         "train_emulator_without_preprocessing": 1, "emulator_accuracy_without_preprocessing": 1,
-        "figure_emulator_error": 1, "paper_inputs": 1, "all": 1,
+        "figure_emulator_error": 1, "nested_sampling_repeat": 2, "posterior_repeat": 2,
+        "fit_density_repeat": 2, "divergence_repeat": 1, "repeats_table": 1,
+        "figure_repeats": 1, "paper_inputs": 1, "paper": 1, "all": 1,
     }  # fmt: skip
-    model = workdir / "results/emulator_without_preprocessing/model"
+    for table in (tiny_study.workdir / "results/tables").iterdir():
+        made = optional_figures.workdir / "results/tables" / table.name
+        assert made.read_bytes() == table.read_bytes()
+
+
+@NEEDS_LATEX
+def test_the_emulator_without_preprocessing_joins_the_error_figure_and_the_paper(
+    optional_figures,
+):
+    """Fig. 1's second emulator: trained with the preprocessing off, quoted in the paper."""
+    model = optional_figures.workdir / "results/emulator_without_preprocessing/model"
     assert (model / "kwargs.txt").is_file() and not (model / "AFB.txt").exists()
     accuracy = json.loads((model.parent / "accuracy.json").read_text())
-    numbers = (workdir / "results/paper/numbers.tex").read_text()
+    numbers = (optional_figures.workdir / "results/paper/numbers.tex").read_text()
     quoted = re.search(r"\\studyWithoutPreprocessing\}\{[^}]* reaches ([0-9.]+)\\,mK", numbers)
     assert float(quoted[1]) == pytest.approx(accuracy["rmse_mean_mK"], rel=5e-3)
-    for table in (tiny_study.workdir / "results/tables").iterdir():
-        assert (workdir / "results/tables" / table.name).read_bytes() == table.read_bytes()
+    assert f"{quoted[1]} mK" in optional_figures.pdf
 
 
-def test_repeat_runs_sample_both_models_again_under_seeds_of_their_own(tiny_study, tmp_path):
-    """Add repeat runs to a finished study (Fig. C1).
-
-    Only their jobs, the repeats' table and figure and the paper's inputs run; row 0 is
-    the study's run, the repeat differs.
-    """
-    workdir = copy_study(tiny_study, tmp_path / "study")
-    repeats = ("--config", "repeats={noise_mK: 50, sampler_seeds: [1]}")
-    result = run_snakemake(workdir, "--configfile", str(REPO / TINY), *repeats)
-    assert job_counts(result.stdout + result.stderr) == {
-        "nested_sampling_repeat": 2, "posterior_repeat": 2, "fit_density_repeat": 2,
-        "divergence_repeat": 1, "repeats_table": 1, "figure_repeats": 1, "paper_inputs": 1,
-        "all": 1,
-    }  # fmt: skip
+@NEEDS_LATEX
+def test_repeat_runs_sample_both_models_again_under_seeds_of_their_own(
+    tiny_study, optional_figures
+):
+    """Fig. C1's repeat runs: row 0 is the study's run, the repeat differs within errors."""
+    workdir = optional_figures.workdir
     table = pd.read_csv(workdir / "results/tables/repeats.csv")
     kl = pd.read_csv(tiny_study.workdir / "results/tables/kl.csv").set_index("noise_mK")
     assert table["sampler_seed"].tolist() == [0, 1]
@@ -393,9 +414,11 @@ def test_repeat_runs_sample_both_models_again_under_seeds_of_their_own(tiny_stud
     assert table["log_Z_full"][1] != table["log_Z_full"][0]
     assert abs(table["kl_likelihood"].diff()[1]) < 4 * table["kl_likelihood_err"].max()
     assert (workdir / "results/figures/repeats.pdf").stat().st_size > 0
-    assert r"\label{tab:repeats}" in (workdir / "results/paper/repeats.tex").read_text()
-    for table in (tiny_study.workdir / "results/tables").iterdir():
-        assert (workdir / "results/tables" / table.name).read_bytes() == table.read_bytes()
+    text = optional_figures.pdf.replace("\u2212", "-")
+    assert printed(table["log_Z_full"][1], table["log_Z_full_err"][1])[0] in text
+    # the scatter over the runs, as the appendix quotes it (to two digits)
+    scatter = significant(table["kl_likelihood"].std(), 2)
+    assert re.search(rf"{re.escape(scatter)}\s+nats", text), scatter
 
 
 def test_a_new_noise_grid_marks_the_papers_numbers_and_pdf_for_rerun(tiny_runs, tmp_path):
