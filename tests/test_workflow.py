@@ -157,10 +157,12 @@ def test_new_noise_level_reruns_only_its_jobs_and_the_aggregates(repo, tiny_runs
         tiny_runs["workdir"], "-n", "--configfile", str(tmp_path / "more_levels.yaml")
     )
     counts = job_counts(result.stdout + result.stderr)
+    # the emulator-error figure too: it marks every noise level
     assert counts == {
         "mock_data": 1, "nested_sampling": 1, "posterior": 2, "fit_density": 2,
         "divergence": 1, "figure_corner": 1, "tables": 1, "kl_prediction": 1, "figure_kl": 1,
-        "figure_bias": 1, "figure_rmse_allowed": 1, "paper_inputs": 1, "all": 1,
+        "figure_bias": 1, "figure_rmse_allowed": 1, "figure_emulator_error": 1,
+        "paper_inputs": 1, "all": 1,
     }  # fmt: skip
 
 
