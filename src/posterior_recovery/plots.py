@@ -50,6 +50,24 @@ def emulator_error(redshift, errors: dict, noise_levels_mK, stem) -> None:
     save(fig, stem)
 
 
+def _plot_posterior(axes, table, prior, facecolor, **kwargs) -> None:
+    """Draw one posterior table on corner ``axes``: 1-D KDEs and 68%/95% contours."""
+    names = list(prior.names)
+    samples = Samples(table[names], weights=table["weight"].to_numpy(), labels=prior.labels)
+    samples.plot_2d(axes, kinds={"diagonal": "kde_1d", "lower": "kde_2d"},
+                    lower_kwargs={"levels": CONTOUR_LEVELS, "facecolor": facecolor},
+                    **kwargs)  # fmt: skip
+
+
+def _save_corner(fig, axes, prior, title: str, stem, handles=None) -> None:
+    """Mark the true parameters, put the legend above the corner plot, and save it."""
+    names = list(prior.names)
+    axes.axlines(dict(zip(names, prior.fiducial, strict=True)), color="k", ls=":", lw=1)
+    axes.iloc[-1, 0].legend(handles=handles, loc="lower center", ncol=2,
+                            bbox_to_anchor=(len(names) / 2, len(names)), title=title)  # fmt: skip
+    save(fig, stem)
+
+
 def corner(full, emulated, prior, noise_mK: float, stem, flag: str = "") -> None:
     """Both posteriors of one noise level with the true parameters (anesthetic).
 
@@ -57,18 +75,11 @@ def corner(full, emulated, prior, noise_mK: float, stem, flag: str = "") -> None
     full model's 68% and 95% contours are filled, the emulator's drawn as lines on top,
     so that both show where they overlap.
     """
-    names = list(prior.names)
-    fig, axes = make_2d_axes(names, labels=prior.labels, upper=False)
+    fig, axes = make_2d_axes(list(prior.names), labels=prior.labels, upper=False)
     for table, label, facecolor in ((full, "full model", True), (emulated, "emulator", "none")):
-        samples = Samples(table[names], weights=table["weight"].to_numpy(), labels=prior.labels)
-        kinds = {"diagonal": "kde_1d", "lower": "kde_2d"}
-        lower = {"levels": CONTOUR_LEVELS, "facecolor": facecolor}
-        samples.plot_2d(axes, label=label, kinds=kinds, lower_kwargs=lower)
-    axes.axlines(dict(zip(names, prior.fiducial, strict=True)), color="k", ls=":", lw=1)
+        _plot_posterior(axes, table, prior, facecolor, label=label)
     title = rf"$\sigma = {noise_mK:g}$ mK" + (f" ({flag})" if flag else "")
-    axes.iloc[-1, 0].legend(loc="lower center", bbox_to_anchor=(len(names) / 2, len(names)),
-                            ncol=2, title=title)  # fmt: skip
-    save(fig, stem)
+    _save_corner(fig, axes, prior, title, stem)
 
 
 def repeats(runs: dict, prior, noise_mK: float, stem) -> None:
@@ -78,22 +89,14 @@ def repeats(runs: dict, prior, noise_mK: float, stem) -> None:
     posterior tables. One colour per run; the full model solid, the emulator dashed; 68%
     and 95% contours.
     """
-    names = list(prior.names)
-    fig, axes = make_2d_axes(names, labels=prior.labels, upper=False)
+    fig, axes = make_2d_axes(list(prior.names), labels=prior.labels, upper=False)
     handles = []
     for i, (seed, tables) in enumerate(runs.items()):
         run = "study run" if seed == 0 else f"sampler seed {seed}"
         for table, model, linestyle in zip(tables, ("full", "emulator"), ("-", "--"), strict=True):
-            samples = Samples(table[names], weights=table["weight"].to_numpy(), labels=prior.labels)
-            samples.plot_2d(axes, kinds={"diagonal": "kde_1d", "lower": "kde_2d"}, color=f"C{i}",
-                            ls=linestyle, lower_kwargs={"levels": CONTOUR_LEVELS,
-                                                        "facecolor": "none"})  # fmt: skip
+            _plot_posterior(axes, table, prior, "none", color=f"C{i}", ls=linestyle)
             handles.append(Line2D([], [], color=f"C{i}", ls=linestyle, label=f"{model}, {run}"))
-    axes.axlines(dict(zip(names, prior.fiducial, strict=True)), color="k", ls=":", lw=1)
-    axes.iloc[-1, 0].legend(handles=handles, loc="lower center", ncol=2,
-                            bbox_to_anchor=(len(names) / 2, len(names)),
-                            title=rf"$\sigma = {noise_mK:g}$ mK")  # fmt: skip
-    save(fig, stem)
+    _save_corner(fig, axes, prior, rf"$\sigma = {noise_mK:g}$ mK", stem, handles)
 
 
 def _log_axis_bottom(*arrays) -> float:

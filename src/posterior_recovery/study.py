@@ -427,11 +427,13 @@ def paper_inputs(cfg: dict, result_paths, accuracy_path, stats_paths, noise_labe
     """
     results = _results(result_paths)
     wall_time_s = sum(artifacts.read("stats", path).get("wall_time_s", 0.0) for path in stats_paths)
-    without = accuracy_without_preprocessing_path and artifacts.read(
-        "accuracy", accuracy_without_preprocessing_path
+    without = (
+        artifacts.read("accuracy", accuracy_without_preprocessing_path)
+        if accuracy_without_preprocessing_path
+        else None
     )
     values = paper.numbers(
-        results, artifacts.read("accuracy", accuracy_path), cfg, wall_time_s, without or None
+        results, artifacts.read("accuracy", accuracy_path), cfg, wall_time_s, without
     )
     repeats = artifacts.read("repeats", repeats_path) if repeats_path else None
     tables = paper.paper_tables(results, cfg, noise_labels, repeats)
