@@ -83,6 +83,8 @@ needs_polychord = pytest.mark.skipif(
 @needs_polychord
 def test_polychord_log_evidence_of_a_gaussian_within_three_sigma(tmp_path):
     samples, stats = sample(NormalisedGaussian(), PRIOR, POLYCHORD, 1, tmp_path)
+    # PolyChord evaluates one point per call: every evaluation is one it needed
+    assert stats["n_likelihood_evaluations"] == stats["n_likelihood_calls"] > 0
     check_gaussian_posterior(samples, stats, seed=1)
     # anesthetic's evidence from the samples agrees with PolyChord's own.
     assert abs(stats["polychord_log_evidence"] - log_evidence(samples, 1)[0]) < 0.1

@@ -19,8 +19,10 @@ A sampler is a backend (:mod:`posterior_recovery.backends`) whose settings sit b
     :class:`~posterior_recovery.repartitioning.Repartition` where ``REPARTITIONING``)
     is a prior pi~ on the unit cube to sample under instead, with L / pi~ as the
     likelihood. Returns the :class:`~.dead_points.DeadPoints` and a stats dict with at
-    least ``n_likelihood_calls``, ``n_live`` and ``wall_time_s``; an MPI rank other
-    than 0 returns (None, None).
+    least ``n_likelihood_calls`` (evaluations the algorithm needed),
+    ``n_likelihood_evaluations`` (those the hardware did, waiting lanes included),
+    ``batch_efficiency`` (their ratio), ``n_live`` and ``wall_time_s``; an MPI rank
+    other than 0 returns (None, None).
 """
 
 from __future__ import annotations
