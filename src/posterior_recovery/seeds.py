@@ -17,6 +17,7 @@ density replicate   (seed, 3, noise, replicate)                 folds, bootstrap
 density fit         (seed, 3, noise, model, replicate, fold)    flow initialisation
 bootstrap           (seed, 4, noise)                            kl_likelihood's error
 emulator            (seed, 5)                                   network weights, E, eps
+repartition         (seed, 7, noise)                            q's mixture fit
 ==================  ==========================================  =======================
 
 ``noise`` is the noise level in micro-kelvin (:func:`noise_code`), ``model`` and
@@ -40,7 +41,7 @@ import numpy as np
 from .names import MODELS, SPLITS
 
 STREAMS = {"mock_data": 1, "sampler": 2, "density": 3, "bootstrap": 4, "emulator": 5,
-           "evidence": 6}  # fmt: skip
+           "evidence": 6, "repartition": 7}  # fmt: skip
 
 
 def noise_code(noise_mK: float) -> int:
@@ -108,3 +109,8 @@ def bootstrap(seed: int, noise_mK: float) -> np.random.Generator:
 def emulator(seed: int) -> int:
     """Return the seed of the emulator (globalemu's weights; the perturbed emulator's E, eps)."""
     return _integer(entropy(seed, "emulator"))
+
+
+def repartition(seed: int, noise_mK: float) -> np.random.Generator:
+    """Return the generator of the initialisation of q's mixture fit (repartitioning)."""
+    return _generator(entropy(seed, "repartition", noise_code(noise_mK)))

@@ -205,7 +205,7 @@ def nested_sampling(
         table, _ = posterior.read(*emulator_posterior, prior.names)
         repartition = repartitioning.from_posterior(
             table[list(prior.names)].to_numpy(), table["weight"].to_numpy(), prior.lower,
-            prior.upper, **cfg["repartitioning"],
+            prior.upper, **cfg["repartitioning"], rng=seeds.repartition(cfg["seed"], noise_mK),
         )  # fmt: skip
         log.info("under the prior repartitioned by the emulator posterior: %s",
                  repartition.to_json())  # fmt: skip
