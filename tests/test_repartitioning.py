@@ -23,7 +23,7 @@ PRIOR = Prior([Parameter(f"x{i}", "uniform", -10.0, 10.0, 0.0) for i in range(D)
 MODE = np.array([1.0, -2.0, 0.5])
 SETTINGS = {"name": "nss", "live_points_per_dim": 25, "inner_steps_per_dim": 3,
             "delete_fraction": 0.1, "precision_criterion": 1e-3}  # fmt: skip
-# the defaults of config/config.yaml
+# the quick study's settings (config/quick.yaml)
 ALPHA, SCALE = 0.9, 3.0
 
 
@@ -121,7 +121,7 @@ LOG_Z = -D * np.log(20.0)
         ("q a third too narrow", MODE, repartition_around(MODE, SIGMA / 3)),
         # modes 3 sigma apart, q on the first only
         ("q missing a mode", [MODE, MODE + [3 * SIGMA, 0, 0]], repartition_around(MODE, SIGMA)),
-        # a mixture q on both modes, each component a third too narrow
+        # a mixture q on both modes, each component as wide as its mode
         ("q a mixture", TWO_MODES, repartition_around(TWO_MODES, SIGMA / 3, n_components=2)),
     ],
 )

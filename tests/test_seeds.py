@@ -22,6 +22,7 @@ def every_draw(seed=SEED):
         draws[("mock_data", noise)] = seeds.mock_data(seed, noise).integers(2**62)
         draws[("evidence", noise)] = seeds.evidence(seed, noise)
         draws[("bootstrap", noise)] = seeds.bootstrap(seed, noise).integers(2**62)
+        draws[("repartition", noise)] = seeds.repartition(seed, noise).integers(2**62)
         for replicate in range(3):
             draws[("density_replicate", noise, replicate)] = seeds.density_replicate(
                 seed, noise, replicate
