@@ -29,8 +29,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.cluster.vq import kmeans2
+from scipy.cluster.vq import kmeans2, vq
 from scipy.special import logsumexp, ndtri
+from scipy.stats import multivariate_normal
 
 # keeps Phi^-1 finite on the cube's faces
 _EDGE = 1e-15
@@ -183,7 +184,7 @@ def gaussian_mixture(x, weights, k: int, rng, max_iterations: int = 500, toleran
     resample = x[rng.choice(n, size=n, p=weights)]
     centres, _ = kmeans2(resample, k, minit="++", rng=rng)
     responsibilities = np.zeros((n, k))
-    nearest = np.argmin(((x[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+    nearest, _ = vq(x, centres)  # each point's nearest centre
     responsibilities[np.arange(n), nearest] = 1.0
     floor = 1e-6 * np.mean(np.var(x, axis=0)) * np.eye(d)
     previous = -np.inf
@@ -193,7 +194,9 @@ def gaussian_mixture(x, weights, k: int, rng, max_iterations: int = 500, toleran
         centred = x[None] - means[:, None]  # (k, n, d)
         covariances = np.einsum("kni,knj->kij", centred * (responsibilities.T * weights)[..., None],
                                 centred) / mass[:, None, None] + floor  # fmt: skip
-        log_density = np.log(mass / mass.sum()) + _log_normal(centred, covariances)
+        log_density = np.log(mass / mass.sum()) + np.column_stack(
+            [multivariate_normal(m, c).logpdf(x) for m, c in zip(means, covariances, strict=True)]
+        )
         total = logsumexp(log_density, axis=1)
         responsibilities = np.exp(log_density - total[:, None])
         mean_log_density = weights @ total
@@ -201,12 +204,3 @@ def gaussian_mixture(x, weights, k: int, rng, max_iterations: int = 500, toleran
             break
         previous = mean_log_density
     return mass / mass.sum(), means, covariances
-
-
-def _log_normal(centred, covariances):
-    """Return log N of centred points (k, n, d) under covariances (k, d, d), shape (n, k)."""
-    choleskys = np.linalg.cholesky(covariances)
-    z = np.linalg.solve(choleskys, centred.transpose(0, 2, 1))  # (k, d, n)
-    half_log_det = np.log(np.diagonal(choleskys, axis1=1, axis2=2)).sum(axis=1)
-    d = centred.shape[2]
-    return (-0.5 * (z**2).sum(axis=1) - half_log_det[:, None] - 0.5 * d * np.log(2 * np.pi)).T
