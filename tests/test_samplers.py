@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 
+import blackjax
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -15,7 +16,7 @@ import pytest
 
 from posterior_recovery.parameters import Parameter, Prior
 from posterior_recovery.posterior import log_evidence
-from posterior_recovery.samplers import sample
+from posterior_recovery.samplers import asynchronous_slice, sample
 
 WIDTH = 0.1
 
@@ -123,6 +124,35 @@ def test_asynchronous_chains_waste_fewer_evaluations_than_lockstep_ones():
     assert efficiency["asynchronous"] > 0.8 > efficiency["lockstep"]
 
 
+def test_candidates_below_the_prior_slice_cost_no_likelihood_evaluation():
+    # A standard normal prior and a likelihood 0.3 wide: brackets span several nats of
+    # the prior, so many candidates fall below a move's slice level of the prior.
+    evaluated = []  # the likelihood's own count: one entry per point it is called at
+
+    def log_prior(x):
+        return -0.5 * jnp.sum(x**2)
+
+    def log_likelihood(x):
+        jax.debug.callback(lambda point: evaluated.append(np.shape(point)), x)
+        return -0.5 * jnp.sum((x - 0.5) ** 2) / 0.3**2
+
+    n_delete = 20
+    strategy = asynchronous_slice.update_strategy(log_prior, log_likelihood)
+    algorithm = blackjax.nss(log_prior, log_likelihood, num_inner_steps=6, num_delete=n_delete,
+                             update_strategy=strategy)  # fmt: skip
+    state = algorithm.init(jax.random.normal(jax.random.PRNGKey(0), (100, 2)))
+    jax.effects_barrier()
+    evaluated.clear()
+    _, info = jax.jit(algorithm.step)(jax.random.PRNGKey(1), state)
+    jax.effects_barrier()
+    lanes = jax.tree.map(np.asarray, info.update_info)
+    # under vmap every lane is evaluated once per round, and there are as many rounds as
+    # the busiest chain's evaluations, not its candidates (20 against 37 with these keys)
+    assert len(evaluated) == n_delete * lanes.num_evaluations.max()
+    assert lanes.num_evaluations.max() < lanes.num_candidates.max()
+    assert np.all(lanes.num_evaluations <= lanes.num_candidates)
+
+
 # --- checkpoint and resume ---------------------------------------------------------
 
 RESUMABLE_RUN = """
@@ -159,7 +189,7 @@ def test_a_killed_nss_run_resumes_from_its_checkpoint_to_the_same_samples(tmp_pa
     assert "resumed from" in caplog.text
     uninterrupted, stats = sample(NormalisedGaussian(), PRIOR, SETTINGS, seed=6)
     np.testing.assert_array_equal(resumed.to_numpy(), uninterrupted.to_numpy())
-    for count in ("n_likelihood_calls", "n_likelihood_evaluations", "n_iterations"):
+    for count in ("n_likelihood_calls", "n_likelihood_evaluations", "n_candidates", "n_iterations"):
         assert resumed_stats[count] == stats[count]
 
 

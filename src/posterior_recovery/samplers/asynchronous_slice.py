@@ -11,12 +11,20 @@ Here each chain is a small state machine that does exactly one likelihood evalua
 per round, whatever phase of whichever move it is in, and the rounds go on until every
 chain has made all its moves. A lane then waits only at the very end, for the chain
 with the most evaluations in total; over ``num_inner_steps`` moves that total varies
-far less than a single loop does. The moves themselves are blackjax's: the same
-covariance-shaped directions (:func:`blackjax.ns.nss.sample_direction_from_covariance_factor`),
-Neal's (2003) stepping out with at most ``max_expansions`` expansions split at random
-between the two sides, and shrinkage with at most ``max_shrinkage`` evaluations
-(after which the chain stays put). The factory plugs into ``blackjax.nss`` as its
-``update_strategy``.
+far less than a single loop does.
+
+A candidate below its move's slice level of the prior is outside the slice whatever
+its likelihood: the chain rejects it without evaluating the likelihood and proposes
+again within the same round (cheap: the prior is a box or a mixture of Gaussians), so
+every evaluation goes to a candidate that needs it. The chains move exactly as they
+would if every candidate were evaluated, with fewer calls: outside the box, and under
+a repartitioned prior, where log pi~ falls by many nats across a bracket.
+
+The moves themselves are blackjax's: the same covariance-shaped directions
+(:func:`blackjax.ns.nss.sample_direction_from_covariance_factor`), Neal's (2003)
+stepping out with at most ``max_expansions`` expansions split at random between the
+two sides, and shrinkage with at most ``max_shrinkage`` candidates (after which the
+chain stays put). The factory plugs into ``blackjax.nss`` as its ``update_strategy``.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ class LaneInfo(NamedTuple):
 
     num_expansions: object
     num_shrink: object
-    num_evaluations: object
+    num_evaluations: object  # likelihood evaluations
+    num_candidates: object  # candidates, those outside the slice of pi~ included
 
 
 class _Lane(NamedTuple):
@@ -57,6 +66,14 @@ class _Lane(NamedTuple):
     num_expansions: object
     num_shrink: object
     num_evaluations: object
+    num_candidates: object
+
+
+class _Proposal(NamedTuple):
+    lane: _Lane  # the chain, set up for this candidate (its move's direction, level, ...)
+    t: object  # the candidate's place on the move's line
+    candidate: object
+    logdensity: object  # its log-prior
 
 
 def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
@@ -105,10 +122,11 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
                 level=jnp.zeros(num_delete), left=jnp.zeros(num_delete),
                 right=jnp.zeros(num_delete), left_budget=zero, right_budget=zero,
                 shrinks=zero, num_expansions=zero, num_shrink=zero, num_evaluations=zero,
+                num_candidates=zero,
             )  # fmt: skip
 
             def round_of(lane):
-                return _advance(lane, loglikelihood_0, covariance_factor, num_inner_steps)
+                return _round(lane, loglikelihood_0, covariance_factor, num_inner_steps)
 
             def running(lanes):
                 return jnp.any(lanes.moves < num_inner_steps)
@@ -121,13 +139,37 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
                 loglikelihood_birth=jnp.full(num_delete, loglikelihood_0),
             )
             return new_particles, LaneInfo(lanes.num_expansions, lanes.num_shrink,
-                                           lanes.num_evaluations)  # fmt: skip
+                                           lanes.num_evaluations, lanes.num_candidates)  # fmt: skip
 
         return update_fn
 
-    def _advance(lane, loglikelihood_0, covariance_factor, num_inner_steps):
-        """One round: one evaluation of one chain (none once it has made its moves)."""
-        active = lane.moves < num_inner_steps
+    def _round(lane, loglikelihood_0, covariance_factor, num_inner_steps):
+        """One round: one likelihood evaluation of one chain (none once it has made its moves).
+
+        A candidate below the slice level of pi~ is outside the slice whatever its
+        likelihood, so it is rejected without one and the chain proposes again, until a
+        candidate needs the likelihood or the chain has made its moves. The chain's
+        moves are those of evaluating every candidate; only its calls are fewer.
+        """
+
+        def needs_no_likelihood(proposal):
+            return (proposal.lane.moves < num_inner_steps) & (
+                proposal.logdensity < proposal.lane.level
+            )
+
+        def reject(proposal):
+            settled = _settle(proposal, -jnp.inf, loglikelihood_0, evaluated=False)
+            return _propose(settled, covariance_factor)
+
+        proposal = jax.lax.while_loop(needs_no_likelihood, reject,
+                                      _propose(lane, covariance_factor))  # fmt: skip
+        candidate_loglikelihood = log_likelihood(proposal.candidate)
+        settled = _settle(proposal, candidate_loglikelihood, loglikelihood_0, evaluated=True)
+        active = proposal.lane.moves < num_inner_steps
+        return jax.tree.map(lambda new, old: jnp.where(active, new, old), settled, proposal.lane)
+
+    def _propose(lane, covariance_factor):
+        """Set the chain up for its next candidate (a new move if it is fresh) and draw it."""
         key, direction_key, level_key, bracket_key, split_key, shrink_key = jax.random.split(
             lane.key, 6
         )
@@ -141,54 +183,60 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
         level = jnp.where(lane.fresh, lane.logdensity + jnp.log(jax.random.uniform(level_key)),
                           lane.level)  # fmt: skip
         initial_left = -jax.random.uniform(bracket_key)
-        left = jnp.where(lane.fresh, initial_left, lane.left)
-        right = jnp.where(lane.fresh, initial_left + 1.0, lane.right)
         left_budget_new = jnp.floor(max_expansions * jax.random.uniform(split_key)).astype(int)
-        left_budget = jnp.where(lane.fresh, left_budget_new, lane.left_budget)
-        right_budget = jnp.where(lane.fresh, max_expansions - 1 - left_budget_new,
-                                 lane.right_budget)  # fmt: skip
-        phase = jnp.where(lane.fresh, _LEFT, lane.phase)
-        shrinks = jnp.where(lane.fresh, 0, lane.shrinks)
-
-        t_shrink = left + jax.random.uniform(shrink_key) * (right - left)
-        t = jnp.select([phase == _LEFT, phase == _RIGHT], [left, right], t_shrink)
+        lane = lane._replace(
+            key=key,
+            direction=direction,
+            level=level,
+            left=jnp.where(lane.fresh, initial_left, lane.left),
+            right=jnp.where(lane.fresh, initial_left + 1.0, lane.right),
+            left_budget=jnp.where(lane.fresh, left_budget_new, lane.left_budget),
+            right_budget=jnp.where(
+                lane.fresh, max_expansions - 1 - left_budget_new, lane.right_budget
+            ),  # fmt: skip
+            phase=jnp.where(lane.fresh, _LEFT, lane.phase),
+            shrinks=jnp.where(lane.fresh, 0, lane.shrinks),
+        )
+        t_shrink = lane.left + jax.random.uniform(shrink_key) * (lane.right - lane.left)
+        t = jnp.select([lane.phase == _LEFT, lane.phase == _RIGHT], [lane.left, lane.right],
+                       t_shrink)  # fmt: skip
         candidate = lane.position + t * direction
-        candidate_logdensity = log_prior(candidate)
-        candidate_loglikelihood = log_likelihood(candidate)
-        in_slice = (candidate_logdensity >= level) & (candidate_loglikelihood > loglikelihood_0)
+        return _Proposal(lane, t, candidate, log_prior(candidate))
 
-        expand_left = (phase == _LEFT) & in_slice & (left_budget > 0)
-        expand_right = (phase == _RIGHT) & in_slice & (right_budget > 0)
+    def _settle(proposal, candidate_loglikelihood, loglikelihood_0, evaluated):
+        """Return the chain after its candidate: accepted, expanded, shrunk or given up."""
+        lane, t, phase = proposal.lane, proposal.t, proposal.lane.phase
+        in_slice = (proposal.logdensity >= lane.level) & (candidate_loglikelihood > loglikelihood_0)
+        expand_left = (phase == _LEFT) & in_slice & (lane.left_budget > 0)
+        expand_right = (phase == _RIGHT) & in_slice & (lane.right_budget > 0)
         accepted = (phase == _SHRINK) & in_slice
         shrinking = (phase == _SHRINK) & ~in_slice
-        gave_up = shrinking & (shrinks + 1 >= max_shrinkage)
+        gave_up = shrinking & (lane.shrinks + 1 >= max_shrinkage)
         move_done = accepted | gave_up
         next_phase = jnp.select(
             [phase == _LEFT, phase == _RIGHT],
             [jnp.where(expand_left, _LEFT, _RIGHT), jnp.where(expand_right, _RIGHT, _SHRINK)],
             _SHRINK,
         )
-        advanced = _Lane(
-            key=key,
-            position=jnp.where(accepted, candidate, lane.position),
-            logdensity=jnp.where(accepted, candidate_logdensity, lane.logdensity),
+        left, right = lane.left, lane.right
+        return lane._replace(
+            position=jnp.where(accepted, proposal.candidate, lane.position),
+            logdensity=jnp.where(accepted, proposal.logdensity, lane.logdensity),
             loglikelihood=jnp.where(accepted, candidate_loglikelihood, lane.loglikelihood),
             moves=lane.moves + move_done,
             fresh=move_done,
             phase=next_phase,
-            direction=direction,
-            level=level,
             left=jnp.where(expand_left, left - 1.0, jnp.where(shrinking & (t < 0), t, left)),
             right=jnp.where(
                 expand_right, right + 1.0, jnp.where(shrinking & (t >= 0), t, right)
             ),  # fmt: skip
-            left_budget=left_budget - expand_left,
-            right_budget=right_budget - expand_right,
-            shrinks=shrinks + (phase == _SHRINK),
+            left_budget=lane.left_budget - expand_left,
+            right_budget=lane.right_budget - expand_right,
+            shrinks=lane.shrinks + (phase == _SHRINK),
             num_expansions=lane.num_expansions + expand_left + expand_right,
             num_shrink=lane.num_shrink + (phase == _SHRINK),
-            num_evaluations=lane.num_evaluations + 1,
+            num_evaluations=lane.num_evaluations + evaluated,
+            num_candidates=lane.num_candidates + 1,
         )
-        return jax.tree.map(lambda new, old: jnp.where(active, new, old), advanced, lane)
 
     return factory

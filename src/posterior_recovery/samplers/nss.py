@@ -127,8 +127,10 @@ def run(
         The dead points (their ``logL`` the sampled likelihood, ``logL_model`` the
         model's) and the run's statistics: ``n_likelihood_calls`` (evaluations the
         algorithm needed), ``n_likelihood_evaluations`` (evaluations done, lanes that
-        waited included), ``batch_efficiency`` (their ratio), ``n_iterations``,
-        ``n_live``, ``wall_time_s``.
+        waited included), ``batch_efficiency`` (their ratio), ``n_candidates``
+        (slice-sampling candidates drawn, the initial live points included: the calls
+        had every candidate been evaluated; those below their move's slice level of the
+        prior needed none), ``n_iterations``, ``n_live``, ``wall_time_s``.
     """
     import blackjax
 
@@ -168,11 +170,17 @@ def run(
         counters["iteration"] += 1
         counters["n_calls"] += needed
         counters["n_evaluations"] += done
+        counters["n_candidates"] += (
+            int(np.sum(info.update_info.num_candidates))
+            if isinstance(info.update_info, LaneInfo)
+            else needed
+        )
         if counters["iteration"] % 50 == 0:
             log.info(
-                "iteration %d: log Z = %.3f, log Z_live = %.3f, %d calls, %d evaluations",
-                counters["iteration"], float(state.integrator.logZ),
-                float(state.integrator.logZ_live), counters["n_calls"], counters["n_evaluations"],
+                "iteration %d: log Z = %.3f, log Z_live = %.3f, %d calls (of %d candidates), "
+                "%d evaluations", counters["iteration"], float(state.integrator.logZ),
+                float(state.integrator.logZ_live), counters["n_calls"], counters["n_candidates"],
+                counters["n_evaluations"],
             )  # fmt: skip
         if checkpoint and time.perf_counter() - last_checkpoint >= checkpoint_interval_s:
             dead = [_concatenate(dead)]
@@ -198,6 +206,7 @@ def run(
         "n_likelihood_calls": counters["n_calls"],
         "n_likelihood_evaluations": counters["n_evaluations"],
         "batch_efficiency": counters["n_calls"] / counters["n_evaluations"],
+        "n_candidates": counters["n_candidates"],
         "n_iterations": counters["iteration"],
         "n_live": n_live,
         "wall_time_s": wall_time,
@@ -258,7 +267,8 @@ def _start(algorithm, initial_points, key, checkpoint):
         log.info("resumed from %s at iteration %d", checkpoint, counters["iteration"])
         return state, [dead_particles], key, counters
     n_live = len(initial_points)
-    counters = {"iteration": 0, "n_calls": n_live, "n_evaluations": n_live, "wall_time_s": 0.0}
+    counters = {"iteration": 0, "n_calls": n_live, "n_evaluations": n_live, "n_candidates": n_live,
+                "wall_time_s": 0.0}  # fmt: skip
     return algorithm.init(initial_points), [], key, counters
 
 
@@ -283,7 +293,7 @@ def _read_checkpoint(path, template):
     """Return (state, dead particles, key, counters) from a checkpoint, shaped like ``template``."""
     from .._jax import jax, jnp
 
-    counter_names = ("iteration", "n_calls", "n_evaluations", "wall_time_s")
+    counter_names = ("iteration", "n_calls", "n_evaluations", "n_candidates", "wall_time_s")
     arrays = artifacts.read_npz(path, _CHECKPOINT_PRODUCER, ("key", *counter_names))
     state_leaves, treedef = jax.tree.flatten(template)
     particle_leaves, particle_treedef = jax.tree.flatten(template.particles)
