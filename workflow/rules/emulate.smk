@@ -11,6 +11,8 @@ rule train_emulator:
         "logs/train_emulator.log",
     benchmark:
         "benchmarks/train_emulator.tsv"
+    # first when both are ready: no posterior waits for the figure-only emulator below
+    priority: 1
     conda:
         ENV
     threads: 2
@@ -54,6 +56,7 @@ use rule train_emulator as train_emulator_without_preprocessing with:
         "logs/train_emulator_without_preprocessing.log",
     benchmark:
         "benchmarks/train_emulator_without_preprocessing.tsv"
+    priority: 0
     params:
         # a function: evaluated only where the switch puts the job in the DAG
         cfg=lambda wildcards: sections_without_preprocessing(
