@@ -48,17 +48,19 @@ CHECKPOINT = "checkpoint.npz"
 _CHECKPOINT_PRODUCER = "nested_sampling (a checkpoint: remove it to start the run afresh)"
 
 
-def likelihood_counts(update_info, n_delete: int) -> tuple[int, int]:
-    """Likelihood evaluations of one iteration: (needed, done by the hardware).
+def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int]:
+    """Likelihood evaluations of one iteration: (needed, done by the hardware, candidates).
 
     With ``update: asynchronous`` (a :class:`~.asynchronous_slice.LaneInfo`) every
-    chain counts its evaluations, and the hardware evaluates all ``n_delete`` lanes
-    as often as the chain with the most. With ``lockstep`` (blackjax's SliceInfo,
-    ``num_expansions`` and ``num_shrink`` of shape (n_delete, inner steps)): a slice
-    move evaluates both ends of its bracket, then once per expansion and once per
-    shrink, and under ``vmap`` each loop of a move runs until its slowest chain is
-    done. Its two stepping-out loops (left, right) are counted as one, so the
-    hardware count is a lower bound, exact when no move expands on both sides.
+    chain counts its evaluations and its candidates (those the prior rejected need
+    none), and the hardware evaluates all ``n_delete`` lanes as often as the chain
+    with the most evaluations. With ``lockstep`` (blackjax's SliceInfo,
+    ``num_expansions`` and ``num_shrink`` of shape (n_delete, inner steps)), where
+    every candidate is evaluated: a slice move evaluates both ends of its bracket,
+    then once per expansion and once per shrink, and under ``vmap`` each loop of a
+    move runs until its slowest chain is done. Its two stepping-out loops (left,
+    right) are counted as one, so the hardware count is a lower bound, exact when no
+    move expands on both sides.
 
     Parameters
     ----------
@@ -69,12 +71,13 @@ def likelihood_counts(update_info, n_delete: int) -> tuple[int, int]:
     """
     if isinstance(update_info, LaneInfo):
         evaluations = np.asarray(update_info.num_evaluations)
-        return int(evaluations.sum()), int(n_delete * evaluations.max())
+        candidates = int(np.sum(update_info.num_candidates))
+        return int(evaluations.sum()), int(n_delete * evaluations.max()), candidates
     expansions = np.asarray(update_info.num_expansions)
     shrinks = np.asarray(update_info.num_shrink)
     needed = int(np.sum(2 + expansions + shrinks))
     done = int(n_delete * np.sum(2 + expansions.max(axis=0) + shrinks.max(axis=0)))
-    return needed, done
+    return needed, done, needed
 
 
 def run(
@@ -166,15 +169,11 @@ def run(
         key, subkey = jax.random.split(key)
         state, info = step(subkey, state)
         dead.append(info.particles)
-        needed, done = likelihood_counts(info.update_info, n_delete)
+        needed, done, candidates = likelihood_counts(info.update_info, n_delete)
         counters["iteration"] += 1
         counters["n_calls"] += needed
         counters["n_evaluations"] += done
-        counters["n_candidates"] += (
-            int(np.sum(info.update_info.num_candidates))
-            if isinstance(info.update_info, LaneInfo)
-            else needed
-        )
+        counters["n_candidates"] += candidates
         if counters["iteration"] % 50 == 0:
             log.info(
                 "iteration %d: log Z = %.3f, log Z_live = %.3f, %d calls (of %d candidates), "
