@@ -281,11 +281,10 @@ def _compacted(log_likelihood, positions, n):
             if size == n:
                 values = jax.vmap(log_likelihood)(candidates)
             else:
-                # the active lanes, then padding (index n: evaluated at lane n - 1's
-                # candidate, and dropped)
-                index = jnp.nonzero(active, size=size, fill_value=n)[0]
-                values = jax.vmap(log_likelihood)(candidates.at[index].get(mode="clip"))
-                values = nowhere.at[index].set(values, mode="drop")
+                # the active lanes first; the padding repeats lane 0 and is not kept
+                index = jnp.nonzero(active, size=size, fill_value=0)[0]
+                values = jax.vmap(log_likelihood)(candidates[index])
+                values = nowhere.at[index].set(values)
             return jnp.where(active, values, -jnp.inf), jnp.asarray(size)
 
         return evaluate
