@@ -114,18 +114,17 @@ def test_both_update_strategies_recover_the_gaussian(update):
 
 
 def test_asynchronous_chains_waste_fewer_evaluations_than_lockstep_ones():
-    # measured on this Gaussian: 0.953 and 0.955 asynchronous (seeds 4, 5; 0.85-0.86 with
-    # every lane evaluated in every round), 0.65 in lockstep
+    # measured on this Gaussian (seeds 4, 5, 7): 0.85-0.86 asynchronous, 0.65 in lockstep
     efficiency = {
         update: sample(NormalisedGaussian(), PRIOR, {**SETTINGS, "update": update}, seed=5)[1][
             "batch_efficiency"
         ]
         for update in ("asynchronous", "lockstep")
     }
-    assert efficiency["asynchronous"] > 0.9 > 0.8 > efficiency["lockstep"]
+    assert efficiency["asynchronous"] > 0.8 > efficiency["lockstep"]
 
 
-def test_candidates_below_the_prior_slice_and_finished_chains_cost_no_evaluation():
+def test_candidates_below_the_prior_slice_cost_no_likelihood_evaluation():
     # A standard normal prior and a likelihood 0.3 wide: brackets span several nats of
     # the prior, so many candidates fall below a move's slice level of the prior.
     evaluated = []  # the likelihood's own count: one entry per point it is called at
@@ -147,15 +146,11 @@ def test_candidates_below_the_prior_slice_and_finished_chains_cost_no_evaluation
     _, info = jax.jit(algorithm.step)(jax.random.PRNGKey(1), state)
     jax.effects_barrier()
     lanes = jax.tree.map(np.asarray, info.update_info)
-    # there are as many rounds as the busiest chain's evaluations, not its candidates
-    # (20 against 37 with these keys)
-    rounds = lanes.num_evaluations.max()
-    assert rounds < lanes.num_candidates.max()
+    # under vmap every lane is evaluated once per round, and there are as many rounds as
+    # the busiest chain's evaluations, not its candidates (20 against 37 with these keys)
+    assert len(evaluated) == n_delete * lanes.num_evaluations.max()
+    assert lanes.num_evaluations.max() < lanes.num_candidates.max()
     assert np.all(lanes.num_evaluations <= lanes.num_candidates)
-    # the rounds' batches hold the chains still moving, not all n_delete lanes: the
-    # points the likelihood saw are the hardware count, between the calls and 20 a round
-    assert len(evaluated) == lanes.num_batch_evaluations
-    assert lanes.num_evaluations.sum() <= lanes.num_batch_evaluations < n_delete * rounds
 
 
 # --- checkpoint and resume ---------------------------------------------------------

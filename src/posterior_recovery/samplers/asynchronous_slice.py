@@ -13,12 +13,6 @@ chain has made all its moves. A lane then waits only at the very end, for the ch
 with the most evaluations in total; over ``num_inner_steps`` moves that total varies
 far less than a single loop does.
 
-Once chains have made their moves, the rounds evaluate only those still moving: a
-round gathers its active chains' candidates into the smallest of a few fixed batch sizes
-(``n_delete``, then halving, down to ``MIN_BATCH``) that holds them, so a round
-evaluates fewer than twice as many lanes as it has chains that need one (at least
-``MIN_BATCH``), not all ``n_delete``. Which points are evaluated does not change.
-
 A candidate below its move's slice level of the prior is outside the slice whatever
 its likelihood: the chain rejects it without evaluating the likelihood and proposes
 again within the same round (cheap: the prior is a box or a mixture of Gaussians), so
@@ -40,23 +34,18 @@ from typing import NamedTuple
 # blackjax's defaults (blackjax.ns.nss.build_kernel)
 MAX_EXPANSIONS = 10
 MAX_SHRINKAGE = 100
-# The smallest batch a round evaluates. hyprfine (5 mK likelihood, 2 cores, near the
-# fiducial) takes 1,474 / 894 / 732 / 536 / 415 / 411 ms for 62 / 31 / 16 / 8 / 4 / 1
-# signals, and compiles each size in ~22 s: below 4 a batch costs only its fixed overhead.
-MIN_BATCH = 4
 
 # a chain's phase in its current move
 _LEFT, _RIGHT, _SHRINK = 0, 1, 2
 
 
 class LaneInfo(NamedTuple):
-    """What the chains of one replacement did, per chain (n_delete,) but the last."""
+    """What the chains of one replacement did, one entry per chain (n_delete,)."""
 
     num_expansions: object
     num_shrink: object
     num_evaluations: object  # likelihood evaluations
     num_candidates: object  # candidates, those outside the slice of pi~ included
-    num_batch_evaluations: object  # points evaluated, in the rounds' batches
 
 
 class _Lane(NamedTuple):
@@ -136,24 +125,13 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
                 num_candidates=zero,
             )  # fmt: skip
 
-            def round_of(carry):
-                lanes, batch_evaluations = carry
-                proposals = jax.vmap(_propose_until_needed, (0, None, None, None))(
-                    lanes, loglikelihood_0, covariance_factor, num_inner_steps
-                )
-                active = proposals.lane.moves < num_inner_steps
-                candidate_loglikelihood, batch = evaluate(proposals.candidate, active)
-                settled = jax.vmap(_settle, (0, 0, None, None))(
-                    proposals, candidate_loglikelihood, loglikelihood_0, True
-                )
-                return _where(active, settled, proposals.lane), batch_evaluations + batch
+            def round_of(lane):
+                return _round(lane, loglikelihood_0, covariance_factor, num_inner_steps)
 
-            def running(carry):
-                return jnp.any(carry[0].moves < num_inner_steps)
+            def running(lanes):
+                return jnp.any(lanes.moves < num_inner_steps)
 
-            evaluate = _compacted(log_likelihood, particles.position[start], num_delete)
-            lanes, batch_evaluations = jax.lax.while_loop(running, round_of,
-                                                          (lanes, jnp.zeros((), int)))  # fmt: skip
+            lanes = jax.lax.while_loop(running, jax.vmap(round_of), lanes)
             new_particles = type(particles)(
                 position=lanes.position,
                 logdensity=lanes.logdensity,
@@ -161,17 +139,17 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
                 loglikelihood_birth=jnp.full(num_delete, loglikelihood_0),
             )
             return new_particles, LaneInfo(lanes.num_expansions, lanes.num_shrink,
-                                           lanes.num_evaluations, lanes.num_candidates,
-                                           batch_evaluations)  # fmt: skip
+                                           lanes.num_evaluations, lanes.num_candidates)  # fmt: skip
 
         return update_fn
 
-    def _propose_until_needed(lane, loglikelihood_0, covariance_factor, num_inner_steps):
-        """Draw the chain's next candidate that needs the likelihood (any once it is done).
+    def _round(lane, loglikelihood_0, covariance_factor, num_inner_steps):
+        """One round: one likelihood evaluation of one chain (none once it has made its moves).
 
         A candidate below the slice level of pi~ is outside the slice whatever its
-        likelihood, so it is rejected without one and the chain proposes again. The
-        chain's moves are those of evaluating every candidate; only its calls are fewer.
+        likelihood, so it is rejected without one and the chain proposes again, until a
+        candidate needs the likelihood or the chain has made its moves. The chain's
+        moves are those of evaluating every candidate; only its calls are fewer.
         """
 
         def needs_no_likelihood(proposal):
@@ -183,8 +161,12 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
             settled = _settle(proposal, -jnp.inf, loglikelihood_0, evaluated=False)
             return _propose(settled, covariance_factor)
 
-        return jax.lax.while_loop(needs_no_likelihood, reject,
-                                  _propose(lane, covariance_factor))  # fmt: skip
+        proposal = jax.lax.while_loop(needs_no_likelihood, reject,
+                                      _propose(lane, covariance_factor))  # fmt: skip
+        candidate_loglikelihood = log_likelihood(proposal.candidate)
+        settled = _settle(proposal, candidate_loglikelihood, loglikelihood_0, evaluated=True)
+        active = proposal.lane.moves < num_inner_steps
+        return jax.tree.map(lambda new, old: jnp.where(active, new, old), settled, proposal.lane)
 
     def _propose(lane, covariance_factor):
         """Set the chain up for its next candidate (a new move if it is fresh) and draw it."""
@@ -258,57 +240,3 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
         )
 
     return factory
-
-
-def _compacted(log_likelihood, positions, n):
-    """Return ``evaluate(candidates, active) -> (log L, batch size)`` for one round.
-
-    The active chains' candidates (``candidates`` (n, d), ``active`` (n,)) are
-    gathered into the smallest batch size that holds them and evaluated there; the
-    inactive lanes get -inf. Each size is a compiled branch of a ``lax.switch``, so
-    only the chosen one runs.
-    """
-    from .._jax import jax, jnp
-
-    sizes = [n]
-    while sizes[-1] > MIN_BATCH:
-        sizes.append(max(MIN_BATCH, -(-sizes[-1] // 2)))
-    dtype = jax.eval_shape(jax.vmap(log_likelihood), positions).dtype
-    nowhere = jnp.full(n, -jnp.inf, dtype)
-
-    def batch_of(size):
-        def evaluate(candidates, active):
-            if size == n:
-                values = jax.vmap(log_likelihood)(candidates)
-            else:
-                # the active lanes first; the padding repeats lane 0 and is not kept
-                index = jnp.nonzero(active, size=size, fill_value=0)[0]
-                values = jax.vmap(log_likelihood)(candidates[index])
-                values = nowhere.at[index].set(values)
-            return jnp.where(active, values, -jnp.inf), jnp.asarray(size)
-
-        return evaluate
-
-    def no_batch(candidates, active):
-        return nowhere, jnp.asarray(0)
-
-    branches = [batch_of(size) for size in sizes] + [no_batch]
-    sizes = jnp.asarray(sizes)
-
-    def evaluate(candidates, active):
-        needed = active.sum()
-        branch = jnp.where(needed == 0, len(branches) - 1, jnp.sum(sizes >= needed) - 1)
-        return jax.lax.switch(branch, branches, candidates, active)
-
-    return evaluate
-
-
-def _where(active, new, old):
-    """Return the chains' states (leaves (n, ...)): ``new`` where ``active`` (n,), else ``old``."""
-    from .._jax import jax, jnp
-
-    def pick(new_leaf, old_leaf):
-        return jnp.where(active.reshape(active.shape + (1,) * (new_leaf.ndim - 1)), new_leaf,
-                         old_leaf)  # fmt: skip
-
-    return jax.tree.map(pick, new, old)

@@ -53,9 +53,9 @@ def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int]:
 
     With ``update: asynchronous`` (a :class:`~.asynchronous_slice.LaneInfo`) every
     chain counts its evaluations and its candidates (those the prior rejected need
-    none), and the rounds count the points their batches evaluated. With ``lockstep``
-    (blackjax's SliceInfo, ``num_expansions`` and ``num_shrink`` of shape (n_delete,
-    inner steps)), where
+    none), and the hardware evaluates all ``n_delete`` lanes as often as the chain
+    with the most evaluations. With ``lockstep`` (blackjax's SliceInfo,
+    ``num_expansions`` and ``num_shrink`` of shape (n_delete, inner steps)), where
     every candidate is evaluated: a slice move evaluates both ends of its bracket,
     then once per expansion and once per shrink, and under ``vmap`` each loop of a
     move runs until its slowest chain is done. Its two stepping-out loops (left,
@@ -70,9 +70,9 @@ def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int]:
         Chains run side by side.
     """
     if isinstance(update_info, LaneInfo):
-        return (int(np.sum(update_info.num_evaluations)),
-                int(update_info.num_batch_evaluations),
-                int(np.sum(update_info.num_candidates)))  # fmt: skip
+        evaluations = np.asarray(update_info.num_evaluations)
+        candidates = int(np.sum(update_info.num_candidates))
+        return int(evaluations.sum()), int(n_delete * evaluations.max()), candidates
     expansions = np.asarray(update_info.num_expansions)
     shrinks = np.asarray(update_info.num_shrink)
     needed = int(np.sum(2 + expansions + shrinks))
