@@ -64,8 +64,7 @@ def run(cfg, tmp_path_factory):
             cfg, model, NOISE_MK, files.samples, files.data, files.emulator, files.stats
         )
         posterior.write(table, summary, root / f"{model}.csv", root / f"{model}.json")
-        fits = study.fit_densities(cfg, model, NOISE_MK, root / f"{model}.csv",
-                                   root / f"{model}.json")  # fmt: skip
+        fits = study.fit_densities(cfg, NOISE_MK, root / f"{model}.csv", root / f"{model}.json")
         with artifacts.folder(root / f"{model}_densities") as directory:
             density.save(fits, directory, cfg["density_estimator"])
     files.linearisation = root / "linearisation.npz"

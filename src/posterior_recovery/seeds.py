@@ -14,7 +14,7 @@ sampler             (seed, 2, noise, model)                     nested sampling
 repeat run          (seed, 2, noise, model, sampler seed)       a repeat's sampling
 evidence            (seed, 6, noise)                            log Z error draws
 density replicate   (seed, 3, noise, replicate)                 folds, bootstrap weights
-density fit         (seed, 3, noise, model, replicate, fold)    flow initialisation
+density fit         (seed, 3, noise, replicate, fold)           flow initialisation, batches
 bootstrap           (seed, 4, noise)                            kl_likelihood's error
 emulator            (seed, 5)                                   network weights, E, eps
 repartition         (seed, 7, noise)                            q's mixture fit
@@ -94,11 +94,14 @@ def density_replicate(seed: int, noise_mK: float, replicate: int) -> int:
     return _integer(entropy(seed, "density", noise_code(noise_mK), replicate))
 
 
-def density_fit(seed: int, noise_mK: float, model: str, replicate: int, fold: int) -> int:
-    """Return the seed of one density estimator's fit (a flow's initialisation, batches)."""
-    return _integer(
-        entropy(seed, "density", noise_code(noise_mK), MODELS.index(model), replicate, fold)
-    )
+def density_fit(seed: int, noise_mK: float, replicate: int, fold: int) -> int:
+    """Return the seed of a replicate's and fold's density fits (initialisation, batches).
+
+    Both models' estimators of one replicate and fold share it (common random numbers):
+    their initialisations and batch orders are then alike, so the fits' own noise,
+    much of which is common to the two, largely cancels in log p - log q.
+    """
+    return _integer(entropy(seed, "density", noise_code(noise_mK), replicate, fold))
 
 
 def bootstrap(seed: int, noise_mK: float) -> np.random.Generator:

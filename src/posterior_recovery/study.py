@@ -321,8 +321,11 @@ def replicate_keys(cfg: dict, noise_mK: float) -> list[int]:
     return [seeds.density_replicate(cfg["seed"], noise_mK, r) for r in range(count)]
 
 
-def fit_densities(cfg: dict, model: str, noise_mK: float, posterior_path, summary_path):
+def fit_densities(cfg: dict, noise_mK: float, posterior_path, summary_path):
     """Fit the density estimators of one posterior (:func:`.density.fit_replicates`).
+
+    Both models' posteriors at a noise level are fitted with the same seeds
+    (:func:`.seeds.density_fit`).
 
     Returns (replicate, fold) -> DensityEstimator.
     """
@@ -330,7 +333,7 @@ def fit_densities(cfg: dict, model: str, noise_mK: float, posterior_path, summar
     table, _ = posterior.read(posterior_path, summary_path, prior.names)
     return density.fit_replicates(
         table, prior, cfg["density_estimator"], replicate_keys(cfg, noise_mK),
-        lambda r, k: seeds.density_fit(cfg["seed"], noise_mK, model, r, k),
+        lambda r, k: seeds.density_fit(cfg["seed"], noise_mK, r, k),
     )  # fmt: skip
 
 

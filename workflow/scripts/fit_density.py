@@ -5,7 +5,6 @@ from posterior_recovery import artifacts, density, study
 study.setup_logging(snakemake.log[0])
 fits = study.fit_densities(
     snakemake.params.cfg,
-    snakemake.wildcards.model,
     float(snakemake.wildcards.noise_mK),
     snakemake.input.table,
     snakemake.input.summary,
