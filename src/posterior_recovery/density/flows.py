@@ -107,7 +107,8 @@ def start_at_the_identity(flow) -> None:
     """Zero the output layer of each coupling network of a margarine flow, in place.
 
     Every coupling's shift (and RealNVP's log-scale) is then zero, so the flow is the
-    identity: in whitened coordinates the density starts as the Gaussian fit to the
+    identity (RealNVP: a permutation of the coordinates) and its density the standard
+    normal: in whitened coordinates the density starts as the Gaussian fit to the
     samples. Training moves away from it only as far as the held-out loss rewards (the
     hidden layers start random, so the gradients do not vanish). A randomly initialised
     flow starts elsewhere, and where early stopping leaves it adds noise of its own to
@@ -121,8 +122,8 @@ def start_at_the_identity(flow) -> None:
     for _, node in nnx.iter_graph(flow):
         if isinstance(node, nnx.Sequential) and isinstance(node.layers[-1], nnx.Linear):
             output = node.layers[-1]
-            output.kernel.value = jnp.zeros_like(output.kernel.value)
-            output.bias.value = jnp.zeros_like(output.bias.value)
+            output.kernel[...] = jnp.zeros(output.kernel.shape)
+            output.bias[...] = jnp.zeros(output.bias.shape)
 
 
 # The flow's log-density in margarine's Gaussianised space, by class.
