@@ -137,6 +137,16 @@ def _padded(phi, weights, size: int):
             np.concatenate([weights, np.zeros(len(copies))]))  # fmt: skip
 
 
+def _power_of_two(n: int) -> int:
+    """Return the least power of two >= n.
+
+    Shapes rounded up so: a posterior's folds and replicates, a few per cent apart in
+    size, share one compiled program (each new shape compiles for ~5 s, most of a fit
+    job's time); the padding rows weigh nothing.
+    """
+    return 1 << max(int(n) - 1, 0).bit_length()
+
+
 _TRAINERS: dict = {}
 
 
@@ -169,7 +179,8 @@ def _compile(graphdef, method, learning_rate, epochs, patience, n_batches, batch
 
     def loss(params, rest, phi, w):
         model = nnx.merge(graphdef, params, rest)
-        return -jnp.sum(w * getattr(model, method)(phi)) / jnp.sum(w)
+        # a batch of padding alone (weight 0) contributes nothing
+        return -jnp.sum(w * getattr(model, method)(phi)) / jnp.maximum(jnp.sum(w), 1e-300)
 
     @jax.jit
     def run(params, rest, fit_phi, fit_w, validation_phi, validation_w, key):
@@ -241,21 +252,25 @@ def train(flow, phi, weights, key, *, learning_rate: float, epochs: int, patienc
     from .._jax import jax, jnp
 
     phi = np.asarray(phi, dtype=float)
-    weights = np.asarray(weights, dtype=float) / np.sum(weights)
+    # numpy, not JAX, for everything whose shape is the fit's own: JAX compiles each
+    # operation anew for every new shape, and folds differ in size (~450 compilations,
+    # 20 s, per posterior before)
+    weights = np.asarray(weights, dtype=float)
+    weights = weights / weights.sum()
     split_key, shuffle_key = jax.random.split(key)
-    order = np.asarray(jax.random.permutation(split_key, len(phi)))
+    order = np.random.default_rng(np.asarray(split_key)).permutation(len(phi))
     n_validation = max(1, int(round(validation_fraction * len(phi))))
     fit_rows, validation_rows = order[n_validation:], order[:n_validation]
     batch_size = min(batch_size, len(fit_rows))
-    n_batches = -(-len(fit_rows) // batch_size)
+    n_batches = _power_of_two(-(-len(fit_rows) // batch_size))
     fit_phi, fit_w = _padded(phi[fit_rows], weights[fit_rows], n_batches * batch_size)
     validation_phi, validation_w = _padded(
-        phi[validation_rows], weights[validation_rows], -(-n_validation // 64) * 64
+        phi[validation_rows], weights[validation_rows], 64 * _power_of_two(-(-n_validation // 64))
     )
     # The samples the flow keeps for margarine's file would make every fit's shapes new,
     # and recompile: out of the compiled run, back afterwards.
     samples_kept = flow.theta, flow.weights
-    flow.theta, flow.weights = flow.theta[:1], flow.weights[:1]
+    flow.theta, flow.weights = (jax.device_put(np.asarray(a)[:1]) for a in samples_kept)
     graphdef, params, rest = nnx.split(flow, nnx.Param, ...)
     run = _trainer(flow, graphdef, float(learning_rate), int(epochs), int(patience), n_batches,
                    batch_size)  # fmt: skip
@@ -266,12 +281,13 @@ def train(flow, phi, weights, key, *, learning_rate: float, epochs: int, patienc
     nnx.update(flow, best)
     flow.theta, flow.weights = samples_kept
     # What margarine's save writes beside the parameters.
-    flow.train_phi, flow.train_weights = jnp.asarray(phi[fit_rows]), jnp.asarray(weights[fit_rows])
-    flow.val_phi = jnp.asarray(phi[validation_rows])
-    flow.val_weights = jnp.asarray(weights[validation_rows])
+    # (device_put: jnp.asarray compiles a conversion for every new shape)
+    flow.train_phi, flow.train_weights = jax.device_put((phi[fit_rows], weights[fit_rows]))
+    flow.val_phi, flow.val_weights = jax.device_put((phi[validation_rows],
+                                                     weights[validation_rows]))  # fmt: skip
     flow.test_phi, flow.test_weights = flow.val_phi, flow.val_weights
     # only the held-out loss is tracked: margarine's train_loss slot gets it too
-    flow.val_loss = flow.train_loss = history[: int(n_epochs) + 1]
+    flow.val_loss = flow.train_loss = jax.device_put(np.asarray(history)[: int(n_epochs) + 1])
     return {"epochs": int(n_epochs), "best_epoch": int(best_epoch),
             "best_validation_loss": float(best_loss)}  # fmt: skip
 
@@ -313,7 +329,8 @@ class WhitenedFlow:
         """Return the wrapper whose whitening fits weighted ``samples`` (n, d)."""
         d = np.shape(samples)[1]
         phi = _gaussianised(samples, np.asarray(flow.theta_ranges, dtype=float))
-        w = np.asarray(weights, dtype=float) / np.sum(weights)
+        w = np.asarray(weights, dtype=float)
+        w = w / w.sum()
         shift = w @ phi
         covariance = ((phi - shift).T * w) @ (phi - shift)
         # a tiny ridge keeps the factor defined for samples that span fewer dimensions
