@@ -98,6 +98,11 @@ def fit(flow_class, samples, weights, ranges, key, settings: dict, permutations=
             f"the {flow_class.__name__} fit to {len(samples)} samples never reached a finite "
             "held-out loss: lower density_estimator.settings.learning_rate"
         )
+    if not np.all(np.isfinite(np.asarray(flow.val_loss))):
+        # the untrained flow or an earlier epoch is kept: a fit, but say so
+        log.warning("%s: training diverged (a non-finite held-out loss); kept epoch %d: "
+                    "lower density_estimator.settings.learning_rate", flow_class.__name__,
+                    record["best_epoch"])  # fmt: skip
     log.info("%s: %d epochs, best %d, held-out loss %.4f", flow_class.__name__,
              record["epochs"], record["best_epoch"], record["best_validation_loss"])  # fmt: skip
     return whitened
@@ -106,9 +111,10 @@ def fit(flow_class, samples, weights, ranges, key, settings: dict, permutations=
 def start_at_the_identity(flow) -> None:
     """Zero the output layer of each coupling network of a margarine flow, in place.
 
-    Every coupling's shift (and RealNVP's log-scale) is then zero, so the flow is the
-    identity (RealNVP: a permutation of the coordinates) and its density the standard
-    normal: in whitened coordinates the density starts as the Gaussian fit to the
+    Every coupling's shift (and RealNVP's log-scale) is then zero, so the flow only
+    permutes the coordinates (NICE with 8 couplings: the identity; with 2 or 3 mod 4 a
+    reversal) and its density is the standard normal: in whitened coordinates the
+    density starts as the Gaussian fit to the
     samples. Training moves away from it only as far as the held-out loss rewards (the
     hidden layers start random, so the gradients do not vanish). A randomly initialised
     flow starts elsewhere, and where early stopping leaves it adds noise of its own to
@@ -122,8 +128,8 @@ def start_at_the_identity(flow) -> None:
     for _, node in nnx.iter_graph(flow):
         if isinstance(node, nnx.Sequential) and isinstance(node.layers[-1], nnx.Linear):
             output = node.layers[-1]
-            output.kernel[...] = jnp.zeros(output.kernel.shape)
-            output.bias[...] = jnp.zeros(output.bias.shape)
+            output.kernel[...] = jnp.zeros_like(output.kernel[...])
+            output.bias[...] = jnp.zeros_like(output.bias[...])
 
 
 # The flow's log-density in margarine's Gaussianised space, by class.
@@ -141,8 +147,10 @@ def _power_of_two(n: int) -> int:
     """Return the least power of two >= n.
 
     Shapes rounded up so: a posterior's folds and replicates, a few per cent apart in
-    size, share one compiled program (each new shape compiles for ~5 s, most of a fit
-    job's time); the padding rows weigh nothing.
+    size, share one compiled program as a rule (each new shape compiles for ~5 s, most
+    of a fit job's time); the padding rows weigh nothing. (A batch of padding alone
+    gives no gradient, but Adam's momentum still steps; with batches of 256 rows it does
+    not happen.)
     """
     return 1 << max(int(n) - 1, 0).bit_length()
 
@@ -179,7 +187,7 @@ def _compile(graphdef, method, learning_rate, epochs, patience, n_batches, batch
 
     def loss(params, rest, phi, w):
         model = nnx.merge(graphdef, params, rest)
-        # a batch of padding alone (weight 0) contributes nothing
+        # a batch of padding alone (weight 0): zero loss and gradient, not 0 / 0
         return -jnp.sum(w * getattr(model, method)(phi)) / jnp.maximum(jnp.sum(w), 1e-300)
 
     @jax.jit
