@@ -30,7 +30,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ..backends import Registry
-from . import kde, nice, realnvp
+from . import flows, kde, nice, realnvp
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def padded(points: np.ndarray) -> np.ndarray:
     array shape (~30 ms each): cross-fitted folds of a few hundred points each made ~600
     compilations, 20 of a divergence job's 30 s. With a few shapes they are compiled once.
     """
-    n_padded = 1 << max(int(np.ceil(np.log2(len(points)))), 0)
+    n_padded = flows.power_of_two(len(points))
     return np.concatenate([points, np.repeat(points[:1], n_padded - len(points), axis=0)])
 
 
