@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from posterior_recovery.benchmarks import stage_breakdown
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
@@ -23,3 +25,8 @@ def test_stage_breakdown_groups_jobs_by_rule(tmp_path):
     assert table.loc["fit_density", "max_rss_MB"] == 500
     assert table.index[0] == "fit_density"  # sorted by total time
     assert table.loc["train_emulator", "total_s"] == 25.0
+
+
+def test_a_folder_without_benchmarks_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no benchmark files"):
+        stage_breakdown(tmp_path)

@@ -8,7 +8,7 @@ per rule, from the ``benchmarks/<rule>[/<job>].tsv`` files the workflow writes.
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,8 @@ def stage_breakdown(directory: str | Path) -> pd.DataFrame:
         last = pd.read_csv(path, sep="\t").iloc[-1]
         rss = pd.to_numeric(last["max_rss"], errors="coerce")
         rows.append({"rule": rule, "s": last["s"], "max_rss": rss})
+    if not rows:
+        raise FileNotFoundError(f"no benchmark files (*.tsv) under {directory}")
     jobs = pd.DataFrame(rows)
     table = jobs.groupby("rule").agg(
         jobs=("s", "size"),
@@ -35,6 +37,9 @@ def stage_breakdown(directory: str | Path) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    table = stage_breakdown(sys.argv[1] if len(sys.argv) > 1 else "benchmarks")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", nargs="?", default="benchmarks",
+                        help="the run's benchmarks folder (default: benchmarks)")  # fmt: skip
+    table = stage_breakdown(parser.parse_args().directory)
     print(table.to_markdown(index=False, floatfmt=".0f"))
     print(f"\nsum of job wall times: {table['total_s'].sum():.0f} s")
