@@ -288,17 +288,25 @@ def test_both_profiles_show_a_failed_jobs_log(repo):
 def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_study, capsys):
     from posterior_recovery.route_benchmark import main
 
-    main(["--configfile", str(repo / TINY), "--results", str(tiny_study.workdir / "results"),
-          "--noise-mK", "250"])  # fmt: skip
-    table = capsys.readouterr().out
-    rows = {line.split("|")[2].strip(): line.split("|") for line in table.splitlines()[2:]}
-    assert set(rows) == {"nested_sampling", "repartitioned", "reweighting"}
+    def table(*extra) -> dict:
+        main(["--configfile", str(repo / TINY), "--results", str(tiny_study.workdir / "results"),
+              "--noise-mK", "250", *extra])  # fmt: skip
+        lines = capsys.readouterr().out.splitlines()[2:]
+        # | noise_mK | route | calls | evaluations | wall_time_s | log_Z_full | ... |
+        return {line.split("|")[2].strip(): line.split("|") for line in lines}
+
+    read, rerun = table(), table("--rerun-study-route")
+    assert set(read) == set(rerun) == {"nested_sampling", "repartitioned", "reweighting"}
     plain = json.loads(
         (tiny_study.workdir / "results/sampling/full/noise_250mK/stats.json").read_text()
     )
-    # plain NS with the study's seed and settings: the study's own run, call for call
-    assert int(rows["nested_sampling"][3]) == plain["n_likelihood_calls"]
-    for route, row in rows.items():
+    # the study's own route (plain NS here) is read from its run ...
+    assert int(read["nested_sampling"][3]) == plain["n_likelihood_calls"]
+    assert float(read["nested_sampling"][5]) == pytest.approx(plain["wall_time_s"], rel=1e-5)
+    # ... which is what running it again with the study's seed and settings gives
+    assert rerun["nested_sampling"][3:5] == read["nested_sampling"][3:5]
+    assert rerun["nested_sampling"][6:8] == read["nested_sampling"][6:8]
+    for route, row in read.items():
         calls, evaluations = int(row[3]), int(row[4])
         assert 0 < calls <= evaluations, route
 

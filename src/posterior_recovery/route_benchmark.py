@@ -2,14 +2,18 @@
 
     python -m posterior_recovery.route_benchmark --configfile config/quick.yaml
         [--results results] [--noise-mK 5 25] [--routes reweighting repartitioned]
+        [--rerun-study-route]
 
 For each noise level it obtains the full-model posterior by each route, from the
 study's own data, emulator and emulator runs (``results/``), with the study's config
 and seeds, and prints a Markdown table: full-model likelihood calls the algorithm
 needed, evaluations the hardware did, wall time, log Z and its error, and the largest
 shift of a posterior mean from plain nested sampling's, in posterior standard
-deviations (``max_mean_shift_sd``; where both were run). Sampler files go
-to a temporary folder, so no run resumes from the study's checkpoints.
+deviations (``max_mean_shift_sd``; where both were run). The study's own route is
+read from its run in ``results/`` (the same run: same config, seeds and inputs; its
+wall time is the job's, which may have shared the cores), unless
+``--rerun-study-route``. Sampler files go to a temporary folder, so no run resumes
+from the study's checkpoints.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from .config import check_config, load_config_file
 from .names import ROUTES, noise_label
 
 
-def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES) -> pd.DataFrame:
+def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
+                   rerun_study_route: bool = False) -> pd.DataFrame:  # fmt: skip
     """Return one row per noise level and route (the module docstring's columns).
 
     Parameters
@@ -44,6 +49,9 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES) -> pd.DataFr
         Noise levels, mK.
     routes : sequence of str, optional
         Full-posterior routes (:data:`~posterior_recovery.names.ROUTES`).
+    rerun_study_route : bool, optional
+        Run the study's own route (``cfg["full_posterior"]``) again instead of reading
+        its run from ``results``.
     """
     results = Path(results)
     emulator_dir = results / "emulator/model"
@@ -67,20 +75,28 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES) -> pd.DataFr
                 calls = evaluations = summary["n_model_calls"]
                 log_z, log_z_err = summary["log_evidence"], summary["log_evidence_err"]
                 weights, theta = table["weight"].to_numpy(), table[names].to_numpy()
+                wall_time = time.perf_counter() - start
             else:
-                with tempfile.TemporaryDirectory() as run_parent:
-                    samples, stats = study.nested_sampling(
-                        route_cfg, "full", noise_mK, data, None, run_parent,
-                        emulator_posterior if route == "repartitioned" else None,
-                    )  # fmt: skip
+                reuse = route == cfg["full_posterior"] and not rerun_study_route
+                if reuse:
+                    run = results / f"sampling/full/{level}"
+                    samples, stats = study.read_run(run / "nested_samples.csv",
+                                                    run / "stats.json", names)  # fmt: skip
+                else:
+                    with tempfile.TemporaryDirectory() as run_parent:
+                        samples, stats = study.nested_sampling(
+                            route_cfg, "full", noise_mK, data, None, run_parent,
+                            emulator_posterior if route == "repartitioned" else None,
+                        )  # fmt: skip
                 calls, evaluations = stats["n_likelihood_calls"], stats["n_likelihood_evaluations"]
                 log_z, log_z_err = stats["log_evidence"], stats["log_evidence_err"]
                 weights, theta = samples.get_weights(), samples[names].to_numpy()
+                wall_time = stats["wall_time_s"] if reuse else time.perf_counter() - start
             moments[route] = weighted_mean_std(theta, weights)
             rows.append({
                 "noise_mK": noise_mK, "route": route, "full_model_calls": calls,
                 "full_model_evaluations": evaluations,
-                "wall_time_s": time.perf_counter() - start,
+                "wall_time_s": wall_time,
                 "log_Z_full": log_z, "log_Z_full_err": log_z_err,
                 "max_mean_shift_sd": _mean_shift(moments, route),
             })  # fmt: skip
@@ -102,11 +118,13 @@ def main(argv=None) -> None:
     parser.add_argument("--results", default="results", type=Path)
     parser.add_argument("--noise-mK", nargs="+", type=float, help="default: the config's")
     parser.add_argument("--routes", nargs="+", choices=ROUTES, default=list(ROUTES))
+    parser.add_argument("--rerun-study-route", action="store_true",
+                        help="run the study's own route again, not read its run")  # fmt: skip
     args = parser.parse_args(argv)
     cfg = load_config_file(args.configfile)
     check_config(cfg, SCHEMA)
     table = compare_routes(cfg, args.results, args.noise_mK or cfg["noise_levels_mK"],
-                           args.routes)  # fmt: skip
+                           args.routes, args.rerun_study_route)  # fmt: skip
     print(table.to_markdown(index=False, floatfmt=".6g"))
 
 

@@ -246,7 +246,7 @@ def make_posterior(
     route = cfg["full_posterior"] if model == "full" else "nested_sampling"
     seed = seeds.evidence(cfg["seed"], noise_mK)
     # the emulator run's samples (reweighting) or this model's own run
-    samples, stats = _read_run(samples_path, stats_path, names)
+    samples, stats = read_run(samples_path, stats_path, names)
     if route == "reweighting":
         table, summary = _reweighted(cfg, noise_mK, samples, data, seed)
         n_model_calls = len(samples)  # one full-model call per emulator sample
@@ -258,7 +258,7 @@ def make_posterior(
             table["logL_emu"] = emulated.evaluate_in_batches(table[names].to_numpy(), 256)
             if emulator_run is not None:
                 summary["reweighting"] = reweighting_check(
-                    cfg, noise_mK, _read_run(*emulator_run, names)[0], data, seed
+                    cfg, noise_mK, read_run(*emulator_run, names)[0], data, seed
                 )
         n_model_calls = stats["n_likelihood_calls"]
     if not np.isfinite([summary["log_evidence"], summary["log_evidence_err"]]).all():
@@ -277,7 +277,8 @@ def make_posterior(
     return table, summary
 
 
-def _read_run(samples_path, stats_path, names):
+def read_run(samples_path, stats_path, names):
+    """Return a nested-sampling run's samples (anesthetic) and its ``stats.json``, checked."""
     stats = artifacts.read("stats", stats_path)
     return artifacts.read("run", samples_path, columns=names, rows=stats.get("n_samples")), stats
 

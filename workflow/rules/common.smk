@@ -215,6 +215,13 @@ def sampling_sections(wildcards):
     return json.dumps(cfg)
 
 
+def posterior_threads(wildcards):
+    """Two where the job evaluates the full model (reweighting, or what it would give),
+    one otherwise: a two-thread emulator posterior would wait for a full-model sampling
+    run to finish before the next level's full-model run could start."""
+    return 2 if wildcards.model == "full" else 1
+
+
 def posterior_inputs(wildcards):
     """What the posterior of each model is made from, by the configured route."""
     run = f"{run_dir(wildcards)}/sampling/{{model}}/noise_{wildcards.noise_mK}mK/nested_samples.csv"
