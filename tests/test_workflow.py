@@ -292,7 +292,7 @@ def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_stu
         main(["--configfile", str(repo / TINY), "--results", str(tiny_study.workdir / "results"),
               "--noise-mK", "250", *extra])  # fmt: skip
         lines = capsys.readouterr().out.splitlines()[2:]
-        # | noise_mK | route | calls | evaluations | wall_time_s | log_Z_full | ... |
+        # | noise_mK | route | calls | evaluations | n_iterations | wall_time_s | log_Z_full | ...
         return {line.split("|")[2].strip(): line.split("|") for line in lines}
 
     read, rerun = table(), table("--rerun-study-route")
@@ -302,10 +302,11 @@ def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_stu
     )
     # the study's own route (plain NS here) is read from its run ...
     assert int(read["nested_sampling"][3]) == plain["n_likelihood_calls"]
-    assert float(read["nested_sampling"][5]) == pytest.approx(plain["wall_time_s"], rel=1e-5)
+    assert float(read["nested_sampling"][5]) == plain["n_iterations"]
+    assert float(read["nested_sampling"][6]) == pytest.approx(plain["wall_time_s"], rel=1e-5)
     # ... which is what running it again with the study's seed and settings gives
-    assert rerun["nested_sampling"][3:5] == read["nested_sampling"][3:5]
-    assert rerun["nested_sampling"][6:8] == read["nested_sampling"][6:8]
+    assert rerun["nested_sampling"][3:6] == read["nested_sampling"][3:6]
+    assert rerun["nested_sampling"][7:9] == read["nested_sampling"][7:9]
     for route, row in read.items():
         calls, evaluations = int(row[3]), int(row[4])
         assert 0 < calls <= evaluations, route

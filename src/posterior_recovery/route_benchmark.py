@@ -7,13 +7,13 @@
 For each noise level it obtains the full-model posterior by each route, from the
 study's own data, emulator and emulator runs (``results/``), with the study's config
 and seeds, and prints a Markdown table: full-model likelihood calls the algorithm
-needed, evaluations the hardware did, wall time, log Z and its error, and the largest
-shift of a posterior mean from plain nested sampling's, in posterior standard
-deviations (``max_mean_shift_sd``; where both were run). The study's own route is
-read from its run in ``results/`` (the same run: same config, seeds and inputs; its
-wall time is the job's, which may have shared the cores), unless
-``--rerun-study-route``. Sampler files go to a temporary folder, so no run resumes
-from the study's checkpoints.
+needed, evaluations the hardware did, the sampler's iterations (``nss``), wall time,
+log Z and its error, and the largest shift of a posterior mean from plain nested
+sampling's, in posterior standard deviations (``max_mean_shift_sd``; where both were
+run). The study's own route is read from its run in ``results/`` (the same run: same
+config, seeds and inputs; its wall time is the job's, which may have shared the
+cores), unless ``--rerun-study-route``. Sampler files go to a temporary folder, so no
+run resumes from the study's checkpoints.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
                     emulator_dir, emulator_run / "stats.json",
                 )  # fmt: skip
                 calls = evaluations = summary["n_model_calls"]
+                iterations = float("nan")
                 log_z, log_z_err = summary["log_evidence"], summary["log_evidence_err"]
                 weights, theta = table["weight"].to_numpy(), table[names].to_numpy()
                 wall_time = time.perf_counter() - start
@@ -89,13 +90,14 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
                             emulator_posterior if route == "repartitioned" else None,
                         )  # fmt: skip
                 calls, evaluations = stats["n_likelihood_calls"], stats["n_likelihood_evaluations"]
+                iterations = stats.get("n_iterations", float("nan"))  # nss only
                 log_z, log_z_err = stats["log_evidence"], stats["log_evidence_err"]
                 weights, theta = samples.get_weights(), samples[names].to_numpy()
                 wall_time = stats["wall_time_s"] if reuse else time.perf_counter() - start
             moments[route] = weighted_mean_std(theta, weights)
             rows.append({
                 "noise_mK": noise_mK, "route": route, "full_model_calls": calls,
-                "full_model_evaluations": evaluations,
+                "full_model_evaluations": evaluations, "n_iterations": iterations,
                 "wall_time_s": wall_time,
                 "log_Z_full": log_z, "log_Z_full_err": log_z_err,
                 "max_mean_shift_sd": _mean_shift(moments, route),
