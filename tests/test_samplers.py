@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from posterior_recovery.likelihood import FAILED_LOG_LIKELIHOOD
 from posterior_recovery.parameters import Parameter, Prior
 from posterior_recovery.posterior import log_evidence
 from posterior_recovery.samplers import asynchronous_slice, sample
@@ -153,6 +154,40 @@ def test_candidates_below_the_prior_slice_cost_no_likelihood_evaluation():
     assert np.all(lanes.num_evaluations <= lanes.num_candidates)
 
 
+class GaussianWhereTheModelFailsBeyondHalf(NormalisedGaussian):
+    """The Gaussian, its model failing where x0 > 0.5 (far from the posterior).
+
+    There log L is the likelihood's floor for a non-finite signal.
+    """
+
+    @staticmethod
+    @jax.jit
+    def single(theta):
+        log_l = NormalisedGaussian.single(theta)
+        return jnp.where(theta[0] > 0.5, FAILED_LOG_LIKELIHOOD, log_l)
+
+
+@pytest.mark.parametrize("update", ["asynchronous", "lockstep"])
+def test_failed_model_evaluations_are_counted_and_cost_the_posterior_nothing(update, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="posterior_recovery.samplers.nss"):
+        samples, stats = sample(GaussianWhereTheModelFailsBeyondHalf(), PRIOR,
+                                {**SETTINGS, "update": update}, seed=4)  # fmt: skip
+    check_gaussian_posterior(samples, stats, seed=4)  # no posterior mass lies there
+    if update == "lockstep":  # blackjax's own update reports no evaluations to count
+        assert stats["n_failed_evaluations"] is None
+        return
+    # a quarter of the box fails: of the 150 initial live points alone 30-45 (binomial,
+    # 3 sigma); the chains of the first iterations add more
+    assert 30 <= stats["n_failed_evaluations"] < stats["n_likelihood_calls"]
+    assert f"{stats['n_failed_evaluations']} of" in caplog.text
+
+
+def test_a_run_without_failures_counts_none():
+    assert sample(NormalisedGaussian(), PRIOR, SETTINGS, seed=4)[1]["n_failed_evaluations"] == 0
+
+
 # --- checkpoint and resume ---------------------------------------------------------
 
 RESUMABLE_RUN = """
@@ -189,7 +224,8 @@ def test_a_killed_nss_run_resumes_from_its_checkpoint_to_the_same_samples(tmp_pa
     assert "resumed from" in caplog.text
     uninterrupted, stats = sample(NormalisedGaussian(), PRIOR, SETTINGS, seed=6)
     np.testing.assert_array_equal(resumed.to_numpy(), uninterrupted.to_numpy())
-    for count in ("n_likelihood_calls", "n_likelihood_evaluations", "n_candidates", "n_iterations"):
+    for count in ("n_likelihood_calls", "n_likelihood_evaluations", "n_candidates",
+                  "n_failed_evaluations", "n_iterations"):  # fmt: skip
         assert resumed_stats[count] == stats[count]
 
 

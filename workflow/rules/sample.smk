@@ -17,11 +17,11 @@ rule nested_sampling:
         "logs/nested_sampling/{model}_noise_{noise_mK}mK.log",
     benchmark:
         "benchmarks/nested_sampling/{model}_noise_{noise_mK}mK.tsv"
-    conda:
-        ENV
     # Before the figures and density fits that are also ready: the full-model runs are
     # the study's critical path, and each waits for its level's emulator posterior.
     priority: 1
+    conda:
+        ENV
     # One: two hyprfine runs side by side do 1.4 times the signals per second of one run
     # on both cores (XLA gains little from a second thread in the ODE solver's loop).
     threads: 1
@@ -62,9 +62,9 @@ rule posterior:
         "logs/posterior/{model}_noise_{noise_mK}mK.log",
     benchmark:
         "benchmarks/posterior/{model}_noise_{noise_mK}mK.tsv"
+    priority: 1
     conda:
         ENV
-    priority: 1
     threads: posterior_threads
     resources:
         mem_mb=4000,

@@ -46,6 +46,7 @@ class LaneInfo(NamedTuple):
     num_shrink: object
     num_evaluations: object  # likelihood evaluations
     num_candidates: object  # candidates, those outside the slice of pi~ included
+    num_failed: object  # evaluations that failed (log-likelihood at most ``failed_below``)
 
 
 class _Lane(NamedTuple):
@@ -67,6 +68,7 @@ class _Lane(NamedTuple):
     num_shrink: object
     num_evaluations: object
     num_candidates: object
+    num_failed: object
 
 
 class _Proposal(NamedTuple):
@@ -77,7 +79,7 @@ class _Proposal(NamedTuple):
 
 
 def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
-                    max_shrinkage=MAX_SHRINKAGE):  # fmt: skip
+                    max_shrinkage=MAX_SHRINKAGE, failed_below=float("-inf")):  # fmt: skip
     """Return a ``blackjax.nss`` update strategy that keeps its lanes busy.
 
     Parameters
@@ -87,6 +89,9 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
         ``blackjax.nss``.
     max_expansions, max_shrinkage : int, optional
         Caps of a slice move's stepping out and shrinkage, as in blackjax.
+    failed_below : float, optional
+        A finite log-likelihood at most this marks a failed model evaluation, counted
+        in ``num_failed`` (the likelihood's floor for a non-finite signal).
 
     Returns
     -------
@@ -122,7 +127,7 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
                 level=jnp.zeros(num_delete), left=jnp.zeros(num_delete),
                 right=jnp.zeros(num_delete), left_budget=zero, right_budget=zero,
                 shrinks=zero, num_expansions=zero, num_shrink=zero, num_evaluations=zero,
-                num_candidates=zero,
+                num_candidates=zero, num_failed=zero,
             )  # fmt: skip
 
             def round_of(lane):
@@ -139,7 +144,8 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
                 loglikelihood_birth=jnp.full(num_delete, loglikelihood_0),
             )
             return new_particles, LaneInfo(lanes.num_expansions, lanes.num_shrink,
-                                           lanes.num_evaluations, lanes.num_candidates)  # fmt: skip
+                                           lanes.num_evaluations, lanes.num_candidates,
+                                           lanes.num_failed)  # fmt: skip
 
         return update_fn
 
@@ -237,6 +243,7 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
             num_shrink=lane.num_shrink + (phase == _SHRINK),
             num_evaluations=lane.num_evaluations + evaluated,
             num_candidates=lane.num_candidates + 1,
+            num_failed=lane.num_failed + (evaluated & (candidate_loglikelihood <= failed_below)),
         )
 
     return factory

@@ -48,19 +48,20 @@ CHECKPOINT = "checkpoint.npz"
 _CHECKPOINT_PRODUCER = "nested_sampling (a checkpoint: remove it to start the run afresh)"
 
 
-def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int]:
-    """Likelihood evaluations of one iteration: (needed, done by the hardware, candidates).
+def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int, int | None]:
+    """Likelihood evaluations of one iteration: (needed, done, candidates, failed).
 
     With ``update: asynchronous`` (a :class:`~.asynchronous_slice.LaneInfo`) every
     chain counts its evaluations and its candidates (those the prior rejected need
     none), and the hardware evaluates all ``n_delete`` lanes as often as the chain
-    with the most evaluations. With ``lockstep`` (blackjax's SliceInfo,
+    with the most evaluations (done); failed evaluations are those at the likelihood's
+    floor for a non-finite model output. With ``lockstep`` (blackjax's SliceInfo,
     ``num_expansions`` and ``num_shrink`` of shape (n_delete, inner steps)), where
     every candidate is evaluated: a slice move evaluates both ends of its bracket,
     then once per expansion and once per shrink, and under ``vmap`` each loop of a
     move runs until its slowest chain is done. Its two stepping-out loops (left,
     right) are counted as one, so the hardware count is a lower bound, exact when no
-    move expands on both sides.
+    move expands on both sides; failed evaluations are not counted there (None).
 
     Parameters
     ----------
@@ -72,12 +73,13 @@ def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int]:
     if isinstance(update_info, LaneInfo):
         evaluations = np.asarray(update_info.num_evaluations)
         candidates = int(np.sum(update_info.num_candidates))
-        return int(evaluations.sum()), int(n_delete * evaluations.max()), candidates
+        failed = int(np.sum(update_info.num_failed))
+        return int(evaluations.sum()), int(n_delete * evaluations.max()), candidates, failed
     expansions = np.asarray(update_info.num_expansions)
     shrinks = np.asarray(update_info.num_shrink)
     needed = int(np.sum(2 + expansions + shrinks))
     done = int(n_delete * np.sum(2 + expansions.max(axis=0) + shrinks.max(axis=0)))
-    return needed, done, needed
+    return needed, done, needed, None
 
 
 def run(
@@ -133,11 +135,16 @@ def run(
         waited included), ``batch_efficiency`` (their ratio), ``n_candidates``
         (slice-sampling candidates drawn, the initial live points included: the calls
         had every candidate been evaluated; those below their move's slice level of the
-        prior needed none), ``n_iterations``, ``n_live``, ``wall_time_s``.
+        prior needed none), ``n_failed_evaluations`` (evaluations whose log-likelihood
+        is :data:`~posterior_recovery.likelihood.FAILED_LOG_LIKELIHOOD` or below, i.e.
+        a non-finite model output: the posterior is zero there; None with ``update:
+        lockstep``, which cannot count them), ``n_iterations``, ``n_live``,
+        ``wall_time_s``.
     """
     import blackjax
 
     from .._jax import jax
+    from ..likelihood import FAILED_LOG_LIKELIHOOD
 
     d = len(lower)
     n_live = live_points_per_dim * d
@@ -147,7 +154,8 @@ def run(
         log_likelihood, lower_np, upper_np, repartition
     )
     strategy = {"update_strategy": asynchronous_slice.update_strategy(
-        log_prior, sampled_log_likelihood)} if update == "asynchronous" else {}  # fmt: skip
+        log_prior, sampled_log_likelihood, failed_below=FAILED_LOG_LIKELIHOOD,
+    )} if update == "asynchronous" else {}  # fmt: skip
     algorithm = blackjax.nss(
         logprior_fn=log_prior,
         loglikelihood_fn=sampled_log_likelihood,
@@ -158,7 +166,8 @@ def run(
     key, init_key = jax.random.split(jax.random.PRNGKey(seed))
     checkpoint = Path(output_dir) / CHECKPOINT if output_dir is not None else None
     start = time.perf_counter()
-    state, dead, key, counters = _start(algorithm, draw(init_key, n_live), key, checkpoint)
+    state, dead, key, counters = _start(algorithm, draw(init_key, n_live), key, checkpoint,
+                                        FAILED_LOG_LIKELIHOOD)  # fmt: skip
     step = jax.jit(algorithm.step)
     log_tolerance = np.log(precision_criterion)
     last_checkpoint = time.perf_counter()
@@ -169,11 +178,12 @@ def run(
         key, subkey = jax.random.split(key)
         state, info = step(subkey, state)
         dead.append(info.particles)
-        needed, done, candidates = likelihood_counts(info.update_info, n_delete)
+        needed, done, candidates, failed = likelihood_counts(info.update_info, n_delete)
         counters["iteration"] += 1
         counters["n_calls"] += needed
         counters["n_evaluations"] += done
         counters["n_candidates"] += candidates
+        counters["n_failed"] += failed or 0
         if counters["iteration"] % 50 == 0:
             log.info(
                 "iteration %d: log Z = %.3f, log Z_live = %.3f, %d calls (of %d candidates), "
@@ -206,6 +216,7 @@ def run(
         "n_likelihood_evaluations": counters["n_evaluations"],
         "batch_efficiency": counters["n_calls"] / counters["n_evaluations"],
         "n_candidates": counters["n_candidates"],
+        "n_failed_evaluations": counters["n_failed"] if update == "asynchronous" else None,
         "n_iterations": counters["iteration"],
         "n_live": n_live,
         "wall_time_s": wall_time,
@@ -214,6 +225,12 @@ def run(
         stats["repartition"] = repartition.to_json()
     log.info("converged: %d calls, %d evaluations, in %.1f s", counters["n_calls"],
              counters["n_evaluations"], wall_time)  # fmt: skip
+    if stats["n_failed_evaluations"]:
+        log.warning(
+            "%d of %d model evaluations failed (non-finite output) and count as zero "
+            "likelihood: the posterior excludes where they lie", counters["n_failed"],
+            counters["n_calls"],
+        )  # fmt: skip
     return points, stats
 
 
@@ -256,7 +273,7 @@ def _in_unit_cube(log_likelihood, lower, upper, repartition):
     return repartitioned_log_prior, repartitioned_log_likelihood, repartition.draw
 
 
-def _start(algorithm, initial_points, key, checkpoint):
+def _start(algorithm, initial_points, key, checkpoint, failed_below):
     """Return (state, dead particles, key, counters): from the checkpoint, or afresh."""
     from .._jax import jax
 
@@ -266,9 +283,11 @@ def _start(algorithm, initial_points, key, checkpoint):
         log.info("resumed from %s at iteration %d", checkpoint, counters["iteration"])
         return state, [dead_particles], key, counters
     n_live = len(initial_points)
+    state = algorithm.init(initial_points)
+    n_failed = int(np.sum(np.asarray(state.particles.loglikelihood) <= failed_below))
     counters = {"iteration": 0, "n_calls": n_live, "n_evaluations": n_live, "n_candidates": n_live,
-                "wall_time_s": 0.0}  # fmt: skip
-    return algorithm.init(initial_points), [], key, counters
+                "n_failed": n_failed, "wall_time_s": 0.0}  # fmt: skip
+    return state, [], key, counters
 
 
 def _concatenate(particles: list):
@@ -292,7 +311,8 @@ def _read_checkpoint(path, template):
     """Return (state, dead particles, key, counters) from a checkpoint, shaped like ``template``."""
     from .._jax import jax, jnp
 
-    counter_names = ("iteration", "n_calls", "n_evaluations", "n_candidates", "wall_time_s")
+    counter_names = ("iteration", "n_calls", "n_evaluations", "n_candidates", "n_failed",
+                     "wall_time_s")  # fmt: skip
     arrays = artifacts.read_npz(path, _CHECKPOINT_PRODUCER, ("key", *counter_names))
     state_leaves, treedef = jax.tree.flatten(template)
     particle_leaves, particle_treedef = jax.tree.flatten(template.particles)
