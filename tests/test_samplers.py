@@ -178,9 +178,9 @@ def test_failed_model_evaluations_are_counted_and_cost_the_posterior_nothing(upd
     if update == "lockstep":  # blackjax's own update reports no evaluations to count
         assert stats["n_failed_evaluations"] is None
         return
-    # a quarter of the box fails: of the 150 initial live points alone 30-45 (binomial,
-    # 3 sigma); the chains of the first iterations add more
-    assert 30 <= stats["n_failed_evaluations"] < stats["n_likelihood_calls"]
+    # a quarter of the box fails: of the 150 initial live points alone 22-53 (binomial,
+    # mean 37.5, 3 sigma); the chains add more wherever a bracket reaches x0 > 0.5
+    assert 22 <= stats["n_failed_evaluations"] < stats["n_likelihood_calls"]
     assert f"{stats['n_failed_evaluations']} of" in caplog.text
 
 

@@ -7,13 +7,15 @@
 For each noise level it obtains the full-model posterior by each route, from the
 study's own data, emulator and emulator runs (``results/``), with the study's config
 and seeds, and prints a Markdown table: full-model likelihood calls the algorithm
-needed, evaluations the hardware did, the sampler's iterations (``nss``), wall time,
+needed, evaluations the hardware did, the sampler's iterations (``nss``), wall time
+(a sampled route's: the sampler's, from its ``stats.json``; reweighting's: all of it),
 log Z and its error, and the largest shift of a posterior mean from plain nested
 sampling's, in posterior standard deviations (``max_mean_shift_sd``; where both were
-run). The study's own route is read from its run in ``results/`` (the same run: same
-config, seeds and inputs; its wall time is the job's, which may have shared the
-cores), unless ``--rerun-study-route``. Sampler files go to a temporary folder, so no
-run resumes from the study's checkpoints.
+run). The study's own route is read from its run in ``results/`` where that run was
+made by the route (with the same config, seeds and inputs it is the same run; its wall
+time may include sharing the cores with other jobs), unless ``--rerun-study-route``.
+Sampler files go to a temporary folder, so no run resumes from the study's
+checkpoints.
 """
 
 from __future__ import annotations
@@ -78,11 +80,11 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
                 weights, theta = table["weight"].to_numpy(), table[names].to_numpy()
                 wall_time = time.perf_counter() - start
             else:
-                reuse = route == cfg["full_posterior"] and not rerun_study_route
-                if reuse:
-                    run = results / f"sampling/full/{level}"
-                    samples, stats = study.read_run(run / "nested_samples.csv",
-                                                    run / "stats.json", names)  # fmt: skip
+                study_run = None
+                if route == cfg["full_posterior"] and not rerun_study_route:
+                    study_run = _study_run(results / f"sampling/full/{level}", cfg, names)
+                if study_run is not None:
+                    samples, stats = study_run
                 else:
                     with tempfile.TemporaryDirectory() as run_parent:
                         samples, stats = study.nested_sampling(
@@ -93,7 +95,7 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
                 iterations = stats.get("n_iterations", float("nan"))  # nss only
                 log_z, log_z_err = stats["log_evidence"], stats["log_evidence_err"]
                 weights, theta = samples.get_weights(), samples[names].to_numpy()
-                wall_time = stats["wall_time_s"] if reuse else time.perf_counter() - start
+                wall_time = stats["wall_time_s"]
             moments[route] = weighted_mean_std(theta, weights)
             rows.append({
                 "noise_mK": noise_mK, "route": route, "full_model_calls": calls,
@@ -103,6 +105,22 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
                 "max_mean_shift_sd": _mean_shift(moments, route),
             })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _study_run(run: Path, cfg: dict, names: list):
+    """Return the study's full-model run in ``run`` (samples, stats), or None.
+
+    None where there is none, or where it was not made by the config's route with its
+    live points (e.g. a study run with another ``full_posterior``).
+    """
+    if not (run / "stats.json").exists():
+        return None
+    samples, stats = study.read_run(run / "nested_samples.csv", run / "stats.json", names)
+    repartitioned = cfg["full_posterior"] == "repartitioned"
+    n_live = cfg["sampler"]["live_points_per_dim"] * len(names)
+    if ("repartition" in stats) != repartitioned or stats["n_live"] != n_live:
+        return None
+    return samples, stats
 
 
 def _mean_shift(moments: dict, route: str) -> float:

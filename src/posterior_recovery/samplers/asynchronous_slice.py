@@ -90,8 +90,9 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
     max_expansions, max_shrinkage : int, optional
         Caps of a slice move's stepping out and shrinkage, as in blackjax.
     failed_below : float, optional
-        A finite log-likelihood at most this marks a failed model evaluation, counted
-        in ``num_failed`` (the likelihood's floor for a non-finite signal).
+        An evaluated log-likelihood at most this marks a failed model evaluation,
+        counted in ``num_failed`` (give the likelihood's floor for a non-finite signal;
+        by default only -inf counts).
 
     Returns
     -------
