@@ -184,6 +184,24 @@ def test_every_job_declares_its_cluster_resources(repo, tmp_path):
     assert "tasks=1, mpi=," in resources["nested_sampling"][1]
 
 
+def test_an_emulator_posterior_fits_beside_a_full_model_run(repo, tmp_path):
+    """The emulator posterior fits in the core that a full-model run leaves free.
+
+    On 2 cores a full-model run (one thread) leaves one core; the next level's full-model
+    run waits for its emulator posterior, which with two threads waited for the running
+    one, so that the levels ran one after another.
+    """
+    result = run_snakemake(tmp_path, "-n", "--configfile", str(repo / TINY),
+                           "--config", "full_posterior=repartitioned")  # fmt: skip
+    jobs = re.findall(r"^(?:local)?rule (nested_sampling|posterior):\n((?:    .*\n)*)",
+                      result.stdout + result.stderr, re.MULTILINE)  # fmt: skip
+    threads = {(rule, re.search(r"model=(\w+)", body)[1]):
+               int(re.search(r"threads: (\d+)", body)[1]) if "threads:" in body else 1
+               for rule, body in jobs}  # fmt: skip
+    assert threads[("nested_sampling", "full")] + threads[("posterior", "emulator")] <= 2
+    assert threads[("posterior", "full")] == 2  # it evaluates the full model
+
+
 def test_paper_config_builds_the_full_dag_without_its_backends(repo, tmp_path):
     """A dry run checks no backend: ARES and pypolychord need not be installed."""
     result = run_snakemake(tmp_path, "-n", "--configfile", str(repo / "config/paper.yaml"))
