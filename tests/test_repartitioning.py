@@ -84,18 +84,21 @@ def test_draws_follow_the_repartitioned_prior(n_components):
     np.testing.assert_array_less(np.abs(draws.mean(axis=0) - weighted_mean), 4 * error)
 
 
-def test_a_q_as_broad_as_the_prior_leaves_the_repartitioned_prior_bounded():
-    """Widened past the prior (N(0, 1) in phi), q / prior would blow up at the faces."""
-    uniform = np.random.default_rng(3).uniform(PRIOR.lower, PRIOR.upper, (5000, D))
-    rp = repartitioning.from_posterior(uniform, np.ones(5000), PRIOR.lower, PRIOR.upper,
+def test_q_keeps_its_density_on_the_face_a_posterior_piles_against():
+    """A posterior cut by the prior's bound has its largest density on that face."""
+    # a half-normal of width 1 against the upper face of x0; the others centred
+    rng = np.random.default_rng(3)
+    draws = rng.normal(0.0, 1.0, (5000, D))
+    draws[:, 0] = PRIOR.upper[0] - np.abs(draws[:, 0])
+    rp = repartitioning.from_posterior(draws, np.ones(5000), PRIOR.lower, PRIOR.upper,
                                        ALPHA, SCALE)  # fmt: skip
-    faces = np.full((2 * D, D), 0.5)
-    for i in range(D):
-        faces[2 * i, i], faces[2 * i + 1, i] = 1e-12, 1 - 1e-12
-    inner = np.asarray(jax.random.uniform(jax.random.PRNGKey(4), (1000, D)))
-    density = np.exp(np.asarray(jax.vmap(rp.log_prior)(jnp.asarray(np.vstack([faces, inner])))))
-    # q's variances are capped at 0.64 in phi: q / prior <= 0.8^-D exp(-0.28 phi^2) < 2
-    assert density.max() < 0.9 * 0.8**-D + 0.1
+    u = (np.array([[PRIOR.upper[0], 0.0, 0.0], [PRIOR.upper[0] - 0.8, 0.0, 0.0]])
+         - PRIOR.lower) / (PRIOR.upper - PRIOR.lower)  # fmt: skip
+    on_face, at_mean = np.exp(np.asarray(jax.vmap(rp.log_prior)(jnp.asarray(u))))
+    # q is N(face - 0.8, (0.6 x 3)^2) along x0, cut at the face: exp(-0.5 (0.8 / 1.8)^2)
+    # = 0.91 of its density at the mean (0.8 and 0.6: the half-normal's mean and sd)
+    assert on_face > 0.85 * at_mean
+    assert on_face > 100 * (1 - ALPHA)
 
 
 def gaussian_log_likelihood(centres):

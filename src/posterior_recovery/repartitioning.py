@@ -13,15 +13,19 @@ and the evidence are exactly those of pi and L; only the cost changes. The unifo
 keeps every point of the box reachable where q misses mass.
 
 Everything here lives in the sampler's unit cube u = (theta - lower) / (upper - lower),
-where pi = 1. q is a mixture of ``n_components`` Gaussians in margarine's Gaussianised
-coordinates phi = Phi^-1(u) (Phi the standard normal CDF), fitted to the emulator
-posterior's weighted samples (one component: their mean and covariance; more: weighted
-expectation-maximisation) and each widened by ``scale`` (but never as broad as the
-prior itself): normalised on the cube exactly, cheap to evaluate inside the sampler's
-loops, exact to draw from, and with tails no fit can spoil. Several components follow a
-curved posterior, which one Gaussian covers only with most of its mass off it: on
-hyprfine at 5 mK one Gaussian puts the posterior at ~3.6 nats of pi~'s mass log-density
-above the box's, eight at ~7.6 of the 11.1 nats a perfect q would give (README).
+where pi = 1. q is a mixture of ``n_components`` Gaussians in u, each truncated to the
+cube, fitted to the emulator posterior's weighted samples (one component: their mean
+and covariance; more: weighted expectation-maximisation) and each widened by
+``scale``. Each component's mass inside the cube (scipy's multivariate normal CDF)
+normalises it, so q is exact, cheap to evaluate inside the sampler's loops and exact to
+draw from (by rejection from the untruncated component).
+
+Truncated in u, q keeps a finite density on the cube's faces, where hyprfine's
+posteriors pile up against the prior's bounds. A run's length is set by the largest
+posterior-to-pi~ ratio (README, "What sets a run's length"), and a q that vanishes at
+the faces (an earlier one, Gaussian in Phi^-1(u)) put that ratio at the faces, where
+pi~ is only its uniform part 1 - alpha: the repartitioned runs were longer than plain
+nested sampling's.
 """
 
 from __future__ import annotations
@@ -30,13 +34,14 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.cluster.vq import kmeans2, vq
-from scipy.special import logsumexp, ndtri
+from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
-# keeps Phi^-1 finite on the cube's faces
-_EDGE = 1e-15
-MAX_VARIANCE = 0.64
-"""The largest variance of q along any direction in phi (the prior's is 1)."""
+# the CDF's error tolerance on each component's mass in the cube: the evidence is exact
+# up to a relative error of this order in pi~
+_MASS_TOLERANCE = 1e-7
+# draws per round of the rejection sampler, per draw still wanted
+_OVERSAMPLE = 4
 
 
 class Repartition(NamedTuple):
@@ -49,61 +54,71 @@ class Repartition(NamedTuple):
     weights : array, shape (k,)
         The weights of q's k Gaussian components (summing to 1).
     means : array, shape (k, d)
-        Their means in phi = Phi^-1(u).
+        Their means in u.
     choleskys : array, shape (k, d, d)
-        The lower Cholesky factors of their covariances in phi.
+        The lower Cholesky factors of their covariances in u.
+    log_masses : array, shape (k,)
+        The log of each (untruncated) component's mass inside the cube.
     """
 
     alpha: float
     weights: np.ndarray
     means: np.ndarray
     choleskys: np.ndarray
+    log_masses: np.ndarray
 
     def log_prior(self, u):
         """Log pi~ of one point u (d,) of the unit cube (JAX-traceable); pi = 1 there."""
         from ._jax import jax, jnp
 
-        phi = jax.scipy.special.ndtri(jnp.clip(u, _EDGE, 1.0 - _EDGE))
-        choleskys = jnp.asarray(self.choleskys)
+        d = self.means.shape[1]
 
         def log_component(mean, cholesky):
-            z = jax.scipy.linalg.solve_triangular(cholesky, phi - mean, lower=True)
-            return -0.5 * jnp.sum(z**2) - jnp.sum(jnp.log(jnp.diag(cholesky)))
+            z = jax.scipy.linalg.solve_triangular(cholesky, u - mean, lower=True)
+            return (-0.5 * jnp.sum(z**2) - jnp.sum(jnp.log(jnp.diag(cholesky)))
+                    - 0.5 * d * jnp.log(2 * jnp.pi))  # fmt: skip
 
-        # N(phi; mean_j, C_j), mixed, over the Jacobian du/dphi = prod N(phi_i; 0, 1)
         log_q = jax.scipy.special.logsumexp(
             jnp.log(jnp.asarray(self.weights))
-            + jax.vmap(log_component)(jnp.asarray(self.means), choleskys)
+            - jnp.asarray(self.log_masses)
+            + jax.vmap(log_component)(jnp.asarray(self.means), jnp.asarray(self.choleskys))
         )
-        log_q = log_q + 0.5 * jnp.sum(phi**2)
         return jnp.logaddexp(jnp.log(self.alpha) + log_q, jnp.log1p(-self.alpha))
 
     def draw(self, key, n: int):
-        """N draws (n, d) from pi~ in the unit cube."""
+        """N draws (n, d) from pi~ in the unit cube.
+
+        Each draw picks q (probability alpha) or the uniform part, then q's component;
+        a component's draws outside the cube are redrawn until inside.
+        """
         from ._jax import jax, jnp
 
         d = self.means.shape[1]
-        if len(self.weights) == 1:  # the single Gaussian's draws, as before mixtures
-            choice_key, normal_key, uniform_key = jax.random.split(key, 3)
-            normal = jax.random.normal(normal_key, (n, d))
-            phi = jnp.asarray(self.means[0]) + normal @ jnp.asarray(self.choleskys[0]).T
-        else:
-            choice_key, component_key, normal_key, uniform_key = jax.random.split(key, 4)
-            component = jax.random.categorical(
-                component_key, jnp.log(jnp.asarray(self.weights)), shape=(n,)
-            )
-            normal = jax.random.normal(normal_key, (n, d))
-            phi = jnp.asarray(self.means)[component] + jnp.einsum(
-                "nij,nj->ni", jnp.asarray(self.choleskys)[component], normal
-            )
-        from_q = jax.random.uniform(choice_key, (n, 1)) < self.alpha
-        return jnp.where(from_q, jax.scipy.special.ndtr(phi),
-                         jax.random.uniform(uniform_key, (n, d)))  # fmt: skip
+        choice_key, component_key, uniform_key, key = jax.random.split(key, 4)
+        from_q = np.asarray(jax.random.uniform(choice_key, (n,)) < self.alpha)
+        component = np.asarray(jax.random.categorical(
+            component_key, jnp.log(jnp.asarray(self.weights)), shape=(n,)
+        ))  # fmt: skip
+        draws = np.array(jax.random.uniform(uniform_key, (n, d)))
+        wanted = np.flatnonzero(from_q)
+        while wanted.size:
+            key, normal_key = jax.random.split(key)
+            # _OVERSAMPLE proposals per wanted draw; the first inside the cube is kept
+            normal = np.asarray(jax.random.normal(normal_key, (_OVERSAMPLE, wanted.size, d)))
+            c = component[wanted]
+            proposals = self.means[c] + np.einsum("nij,knj->kni", self.choleskys[c], normal)
+            inside = np.all((proposals >= 0.0) & (proposals <= 1.0), axis=2)
+            found = inside.any(axis=0)
+            first = np.argmax(inside, axis=0)
+            draws[wanted[found]] = proposals[first[found], np.flatnonzero(found)]
+            wanted = wanted[~found]
+        return jnp.asarray(draws)
 
     def to_json(self) -> dict:
-        """Return the record for ``stats.json``: alpha, q's components in phi."""
+        """Return the record for ``stats.json``: alpha, q's components in u."""
         return {"alpha": self.alpha, "weights": self.weights.tolist(),
-                "means": self.means.tolist(), "choleskys": self.choleskys.tolist()}  # fmt: skip
+                "means": self.means.tolist(), "choleskys": self.choleskys.tolist(),
+                "log_masses": self.log_masses.tolist()}  # fmt: skip
 
 
 def from_posterior(
@@ -124,39 +139,36 @@ def from_posterior(
     scale : float
         Each component's standard deviations are the fit's times this: above 1, q still
         covers a full-model posterior that is broader than, or offset from, the
-        emulator's. Along no direction does a component's standard deviation exceed
-        sqrt(MAX_VARIANCE) = 0.8, the prior's being 1: pi~ then stays bounded.
+        emulator's.
     n_components : int, optional
         Gaussian components of q. One is the samples' mean and covariance; more are
         fitted by :func:`gaussian_mixture`.
     rng : numpy.random.Generator, optional
-        For the mixture's initialisation (needed when ``n_components`` > 1).
+        For the mixture's initialisation (needed when ``n_components`` > 1) and the
+        quasi-Monte Carlo of the components' masses (a fixed one if None).
     """
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     u = (np.asarray(theta, dtype=float) - lower) / (upper - lower)
-    phi = ndtri(np.clip(u, _EDGE, 1.0 - _EDGE))
     w = np.asarray(weights, dtype=float) / np.sum(weights)
     if n_components == 1:
-        mean = w @ phi
+        mean = w @ u
         mixture_weights, means = np.ones(1), mean[None]
-        covariances = (((phi - mean).T * w) @ (phi - mean))[None]
+        covariances = (((u - mean).T * w) @ (u - mean))[None]
     else:
         if rng is None:
             raise ValueError("a mixture q (n_components > 1) needs rng, a seeded generator")
-        mixture_weights, means, covariances = gaussian_mixture(phi, w, n_components, rng)
-    choleskys = np.array([_widened_cholesky(c, scale) for c in covariances])
-    return Repartition(float(alpha), mixture_weights, means, choleskys)
-
-
-def _widened_cholesky(covariance, scale: float) -> np.ndarray:
-    """Return the Cholesky factor of ``scale**2 * covariance``, its variances capped."""
-    # a tiny ridge keeps the factor defined for samples that span fewer dimensions
-    ridge = 1e-12 * np.trace(covariance) / len(covariance)
-    variances, axes = np.linalg.eigh(scale**2 * covariance)
-    # The prior is N(0, 1) in phi: along a direction where q were as broad, q / prior
-    # would grow without bound towards the cube's faces and pile pi~'s mass there.
-    variances = np.clip(variances, ridge * scale**2, MAX_VARIANCE)
-    return np.linalg.cholesky((axes * variances) @ axes.T)
+        mixture_weights, means, covariances = gaussian_mixture(u, w, n_components, rng)
+    # a tiny ridge keeps each factor defined for samples that span fewer dimensions
+    d = u.shape[1]
+    covariances = scale**2 * (covariances + 1e-12 * np.eye(d))
+    mass_rng = np.random.default_rng(0) if rng is None else rng
+    log_masses = np.log([
+        multivariate_normal.cdf(np.ones(d), mean, covariance, lower_limit=np.zeros(d),
+                                abseps=_MASS_TOLERANCE, releps=_MASS_TOLERANCE, rng=mass_rng)
+        for mean, covariance in zip(means, covariances, strict=True)
+    ])  # fmt: skip
+    return Repartition(float(alpha), mixture_weights, means, np.linalg.cholesky(covariances),
+                       log_masses)  # fmt: skip
 
 
 def gaussian_mixture(x, weights, k: int, rng, max_iterations: int = 500, tolerance=1e-8):
