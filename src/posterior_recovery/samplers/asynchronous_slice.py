@@ -7,18 +7,26 @@ loops (stepping out left, right, shrinking) runs until its slowest chain is done
 most lanes wait at every move: about a third of the likelihood evaluations the
 hardware does are thrown away.
 
-Here each chain is a small state machine that does exactly one likelihood evaluation
-per round, whatever phase of whichever move it is in, and the rounds go on until every
-chain has made all its moves. A lane then waits only at the very end, for the chain
-with the most evaluations in total; over ``num_inner_steps`` moves that total varies
-far less than a single loop does.
+Here each chain is a small state machine that takes one likelihood evaluation per
+round, whatever phase of whichever move it is in, and the rounds go on until every
+chain has made all its moves. A chain that has made its moves lends its lane to the
+chains still moving (round robin), which then evaluate several candidates per round:
+the ends of further expansions (deterministic, given the bracket), and shrinkage
+candidates drawn uniformly over the largest bracket the move can still reach. A chain
+takes its candidates in order, exactly as if it had proposed them one at a time, and
+skips those its move no longer needs (an expansion after the stepping out stopped, a
+shrinkage candidate outside the bracket it has shrunk to: uniform on the bracket given
+that it lies in it, so skipping is rejection sampling). The chains' moves are those of
+sequential slice sampling; the busiest chain's lag, which every lane used to wait for
+at the end of an iteration, is worked off several evaluations a round.
 
 A candidate below its move's slice level of the prior is outside the slice whatever
 its likelihood: the chain rejects it without evaluating the likelihood and proposes
 again within the same round (cheap: the prior is a box or a mixture of Gaussians), so
-every evaluation goes to a candidate that needs it. The chains move exactly as they
-would if every candidate were evaluated, with fewer calls: outside the box, and under
-a repartitioned prior, where log pi~ falls by many nats across a bracket.
+every evaluation a chain counts goes to a candidate that needs it. The chains move
+exactly as they would if every candidate were evaluated, with fewer calls: outside
+the box, and under a repartitioned prior, where log pi~ falls by many nats across a
+bracket.
 
 The moves themselves are blackjax's: the same covariance-shaped directions
 (:func:`blackjax.ns.nss.sample_direction_from_covariance_factor`), Neal's (2003)
@@ -29,6 +37,7 @@ chain stays put). The factory plugs into ``blackjax.nss`` as its ``update_strate
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 # blackjax's defaults (blackjax.ns.nss.build_kernel)
@@ -47,6 +56,7 @@ class LaneInfo(NamedTuple):
     num_evaluations: object  # likelihood evaluations
     num_candidates: object  # candidates, those outside the slice of pi~ included
     num_failed: object  # evaluations that failed (log-likelihood at most ``failed_below``)
+    num_rounds: object  # the iteration's rounds of evaluations of every lane (the same for all)
 
 
 class _Lane(NamedTuple):
@@ -110,7 +120,7 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
         del constrained_step_fn
 
         def update_fn(rng_key, state, loglikelihood_0, covariance_factor):
-            choice_key, lanes_key = jax.random.split(rng_key)
+            choice_key, lanes_key, rounds_key = jax.random.split(rng_key, 3)
             particles = state.particles
             # start from survivors, as blackjax's update_with_mcmc_take_last
             survivors = (particles.loglikelihood > loglikelihood_0).astype(float)
@@ -131,13 +141,16 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
                 num_candidates=zero, num_failed=zero,
             )  # fmt: skip
 
-            def round_of(lane):
-                return _round(lane, loglikelihood_0, covariance_factor, num_inner_steps)
+            def one_round(carry):
+                lanes, key, rounds = carry
+                key, round_key = jax.random.split(key)
+                return _round(lanes, round_key, loglikelihood_0, covariance_factor,
+                              num_inner_steps), key, rounds + 1  # fmt: skip
 
-            def running(lanes):
-                return jnp.any(lanes.moves < num_inner_steps)
-
-            lanes = jax.lax.while_loop(running, jax.vmap(round_of), lanes)
+            lanes, _, rounds = jax.lax.while_loop(
+                lambda carry: jnp.any(carry[0].moves < num_inner_steps), one_round,
+                (lanes, rounds_key, 0),
+            )  # fmt: skip
             new_particles = type(particles)(
                 position=lanes.position,
                 logdensity=lanes.logdensity,
@@ -146,18 +159,21 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
             )
             return new_particles, LaneInfo(lanes.num_expansions, lanes.num_shrink,
                                            lanes.num_evaluations, lanes.num_candidates,
-                                           lanes.num_failed)  # fmt: skip
+                                           lanes.num_failed,
+                                           jnp.full(num_delete, rounds))  # fmt: skip
 
         return update_fn
 
-    def _round(lane, loglikelihood_0, covariance_factor, num_inner_steps):
-        """One round: one likelihood evaluation of one chain (none once it has made its moves).
+    def _round(lanes, key, loglikelihood_0, covariance_factor, num_inner_steps):
+        """One round: one likelihood evaluation per lane, for the chains still moving.
 
-        A candidate below the slice level of pi~ is outside the slice whatever its
-        likelihood, so it is rejected without one and the chain proposes again, until a
-        candidate needs the likelihood or the chain has made its moves. The chain's
-        moves are those of evaluating every candidate; only its calls are fewer.
+        Each chain still moving proposes its next candidate (rejecting those below the
+        slice level of pi~ without a likelihood evaluation) on its own lane; the lanes
+        of chains that have made their moves take the candidates after those, for the
+        chains still moving in turn. Every lane's candidate is evaluated at once, then
+        each chain takes its candidates in order (:func:`_take`).
         """
+        n = lanes.moves.shape[0]
 
         def needs_no_likelihood(proposal):
             return (proposal.lane.moves < num_inner_steps) & (
@@ -168,12 +184,38 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
             settled = _settle(proposal, -jnp.inf, loglikelihood_0, evaluated=False)
             return _propose(settled, covariance_factor)
 
-        proposal = jax.lax.while_loop(needs_no_likelihood, reject,
-                                      _propose(lane, covariance_factor))  # fmt: skip
-        candidate_loglikelihood = log_likelihood(proposal.candidate)
-        settled = _settle(proposal, candidate_loglikelihood, loglikelihood_0, evaluated=True)
-        active = proposal.lane.moves < num_inner_steps
-        return jax.tree.map(lambda new, old: jnp.where(active, new, old), settled, proposal.lane)
+        proposals = jax.vmap(lambda lane: jax.lax.while_loop(
+            needs_no_likelihood, reject, _propose(lane, covariance_factor)
+        ))(lanes)  # fmt: skip
+        start = proposals.lane  # each chain as its candidates of this round find it
+        moving = start.moves < num_inner_steps
+        # a moving chain's own lane is its candidate 0; the others' lanes are lent
+        idle_rank = jnp.cumsum(~moving) - 1
+        n_moving = jnp.maximum(jnp.sum(moving), 1)
+        moving_chains = jnp.nonzero(moving, size=n, fill_value=0)[0]
+        owner = jnp.where(moving, jnp.arange(n), moving_chains[idle_rank % n_moving])
+        order = jnp.where(moving, 0, 1 + idle_rank // n_moving)
+        owners_start = jax.tree.map(lambda leaf: leaf[owner], start)
+        uniforms = jax.random.uniform(key, (n,))
+        t = jnp.where(order == 0, proposals.t,
+                      jax.vmap(_lent_t)(owners_start, order, uniforms))  # fmt: skip
+        candidate = owners_start.position + t[:, None] * owners_start.direction
+        logdensity = jnp.where(order == 0, proposals.logdensity,
+                               jax.vmap(log_prior)(candidate))  # fmt: skip
+        loglikelihood = jax.vmap(log_likelihood)(candidate)
+        # lane_of[c, k]: the lane of chain c's candidate k (-1: none)
+        lane_of = jnp.full((n, n), -1).at[owner, order].set(jnp.arange(n), mode="drop")
+
+        def take(k, chains):
+            lane = lane_of[:, k]
+            at = jnp.maximum(lane, 0)
+            take_one = partial(_take, settle=_settle)
+            return jax.vmap(take_one, in_axes=(0, 0, None, 0, 0, 0, 0, 0, None, None))(
+                chains, start, k, lane >= 0, t[at], candidate[at], logdensity[at],
+                loglikelihood[at], loglikelihood_0, num_inner_steps,
+            )  # fmt: skip
+
+        return jax.lax.fori_loop(0, jnp.max(order) + 1, take, start)
 
     def _propose(lane, covariance_factor):
         """Set the chain up for its next candidate (a new move if it is fresh) and draw it."""
@@ -248,3 +290,60 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
         )
 
     return factory
+
+
+def _roles(start, k):
+    """Return the phase, and the index within it, of a chain's candidate k of a round.
+
+    After the chain's own candidate (k = 0), those of lent lanes: the further left
+    ends (a chain stepping out to the left), the right ends, then shrinkage.
+    """
+    from .._jax import jnp
+
+    left_phase = start.phase == _LEFT
+    n_left = jnp.where(left_phase, start.left_budget, 0)
+    n_right = jnp.where(left_phase, start.right_budget + 1,
+                        jnp.where(start.phase == _RIGHT, start.right_budget, 0))  # fmt: skip
+    phase = jnp.select([k == 0, k <= n_left, k <= n_left + n_right],
+                       [start.phase, _LEFT, _RIGHT], _SHRINK)  # fmt: skip
+    index = jnp.where(phase == _RIGHT, k - n_left - left_phase, k)
+    return phase, index
+
+
+def _lent_t(start, k, uniform):
+    """Return where on the move's line a lent lane's candidate k (>= 1) lies."""
+    from .._jax import jnp
+
+    phase, index = _roles(start, k)
+    # shrinkage candidates cover the largest bracket the stepping out can reach
+    lowest = start.left - jnp.where(start.phase == _LEFT, start.left_budget, 0)
+    highest = start.right + jnp.where(start.phase == _SHRINK, 0, start.right_budget)
+    return jnp.select([phase == _LEFT, phase == _RIGHT],
+                      [start.left - index, start.right + index],
+                      lowest + uniform * (highest - lowest))  # fmt: skip
+
+
+def _take(chain, start, k, exists, t, candidate, logdensity, loglikelihood,
+          loglikelihood_0, num_inner_steps, settle):  # fmt: skip
+    """Return the chain after its candidate k of the round, if its move still needs it.
+
+    An expansion is needed while the stepping out on its side has not stopped, a
+    shrinkage candidate while it lies inside the bracket shrunk so far. ``settle`` is the
+    update strategy's, which settles a chain on one candidate.
+    """
+    from .._jax import jax, jnp
+
+    phase, index = _roles(start, k)
+    needed = jnp.select(
+        [phase == _LEFT, phase == _RIGHT],
+        [chain.left_budget == start.left_budget - index,
+         chain.right_budget == start.right_budget - index],
+        (k == 0) | ((chain.left < t) & (t < chain.right)),
+    )  # fmt: skip
+    needed = (exists & (chain.moves < num_inner_steps) & ((k == 0) | ~chain.fresh)
+              & (chain.phase == phase) & needed)  # fmt: skip
+    evaluated = logdensity >= chain.level
+    settled = settle(_Proposal(chain, t, candidate, logdensity),
+                      jnp.where(evaluated, loglikelihood, -jnp.inf), loglikelihood_0,
+                      evaluated)  # fmt: skip
+    return jax.tree.map(lambda new, old: jnp.where(needed, new, old), settled, chain)

@@ -53,8 +53,8 @@ def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int, int | 
 
     With ``update: asynchronous`` (a :class:`~.asynchronous_slice.LaneInfo`) every
     chain counts its evaluations and its candidates (those the prior rejected need
-    none), and the hardware evaluates all ``n_delete`` lanes as often as the chain
-    with the most evaluations (done); failed evaluations are those at the likelihood's
+    none), and the hardware evaluates all ``n_delete`` lanes in every round (done);
+    failed evaluations are those at the likelihood's
     floor for a non-finite model output. With ``lockstep`` (blackjax's SliceInfo,
     ``num_expansions`` and ``num_shrink`` of shape (n_delete, inner steps)), where
     every candidate is evaluated: a slice move evaluates both ends of its bracket,
@@ -74,7 +74,8 @@ def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int, int | 
         evaluations = np.asarray(update_info.num_evaluations)
         candidates = int(np.sum(update_info.num_candidates))
         failed = int(np.sum(update_info.num_failed))
-        return int(evaluations.sum()), int(n_delete * evaluations.max()), candidates, failed
+        done = int(n_delete * np.max(update_info.num_rounds))
+        return int(evaluations.sum()), done, candidates, failed
     expansions = np.asarray(update_info.num_expansions)
     shrinks = np.asarray(update_info.num_shrink)
     needed = int(np.sum(2 + expansions + shrinks))
