@@ -304,6 +304,8 @@ def test_both_profiles_show_a_failed_jobs_log(repo):
 
 
 def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_study, capsys):
+    from anesthetic import read_chains
+
     from posterior_recovery.route_benchmark import main
 
     def table(*extra) -> dict:
@@ -328,6 +330,15 @@ def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_stu
     for route, row in read.items():
         calls, evaluations = int(row[3]), int(row[4])
         assert 0 < calls <= evaluations, route
+    # --runs keeps a rerun route's run: its samples and stats, the row's numbers
+    runs = tiny_study.workdir / "route_runs"
+    kept = table("--routes", "repartitioned", "--runs", str(runs))["repartitioned"]
+    assert kept[3:6] == read["repartitioned"][3:6]  # calls, evaluations, iterations
+    assert kept[7:9] == read["repartitioned"][7:9]  # log Z and its error
+    kept_stats = json.loads((runs / "noise_250mK/repartitioned/stats.json").read_text())
+    assert kept_stats["n_likelihood_calls"] == int(kept[3])
+    samples = read_chains(str(runs / "noise_250mK/repartitioned/nested_samples.csv"))
+    assert len(samples) == kept_stats["n_samples"]
 
 
 def printed(value: float, err: float) -> list[str]:

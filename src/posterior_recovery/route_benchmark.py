@@ -2,7 +2,7 @@
 
     python -m posterior_recovery.route_benchmark --configfile config/quick.yaml
         [--results results] [--noise-mK 5 25] [--routes reweighting repartitioned]
-        [--rerun-study-route]
+        [--rerun-study-route] [--runs DIR]
 
 For each noise level it obtains the full-model posterior by each route, from the
 study's own data, emulator and emulator runs (``results/``), with the study's config
@@ -15,7 +15,10 @@ run). The study's own route is read from its run in ``results/`` where that run 
 made by the route (with the same config, seeds and inputs it is the same run; its wall
 time may include sharing the cores with other jobs), unless ``--rerun-study-route``.
 Sampler files go to a temporary folder, so no run resumes from the study's
-checkpoints.
+checkpoints; with ``--runs DIR`` they go to ``DIR/noise_<sigma>mK/<route>/`` instead,
+with each run's ``nested_samples.csv`` and ``stats.json`` (the study's formats), so that
+a benchmark stopped mid-run resumes from its checkpoints and its posteriors can be
+compared afterwards.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import study
+from . import artifacts, study
 from .bias import weighted_mean_std
 from .cli import SCHEMA
 from .config import check_config, load_config_file
@@ -37,7 +40,7 @@ from .names import ROUTES, noise_label
 
 
 def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
-                   rerun_study_route: bool = False) -> pd.DataFrame:  # fmt: skip
+                   rerun_study_route: bool = False, runs=None) -> pd.DataFrame:  # fmt: skip
     """Return one row per noise level and route (the module docstring's columns).
 
     Parameters
@@ -54,6 +57,9 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
     rerun_study_route : bool, optional
         Run the study's own route (``cfg["full_posterior"]``) again instead of reading
         its run from ``results``.
+    runs : path, optional
+        Keep the sampled routes' runs here (see the module docstring) instead of in a
+        temporary folder.
     """
     results = Path(results)
     emulator_dir = results / "emulator/model"
@@ -86,11 +92,8 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
                 if study_run is not None:
                     samples, stats = study_run
                 else:
-                    with tempfile.TemporaryDirectory() as run_parent:
-                        samples, stats = study.nested_sampling(
-                            route_cfg, "full", noise_mK, data, None, run_parent,
-                            emulator_posterior if route == "repartitioned" else None,
-                        )  # fmt: skip
+                    samples, stats = _sample(route_cfg, noise_mK, data, emulator_posterior,
+                                             runs and Path(runs) / level / route)  # fmt: skip
                 calls, evaluations = stats["n_likelihood_calls"], stats["n_likelihood_evaluations"]
                 iterations = stats.get("n_iterations", float("nan"))  # nss only
                 log_z, log_z_err = stats["log_evidence"], stats["log_evidence_err"]
@@ -105,6 +108,22 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
                 "max_mean_shift_sd": _mean_shift(moments, route),
             })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _sample(cfg: dict, noise_mK: float, data, emulator_posterior, run_parent=None):
+    """Sample the full model by ``cfg``'s route; keep the run in ``run_parent`` if given."""
+    repartition_by = emulator_posterior if cfg["full_posterior"] == "repartitioned" else None
+    if run_parent is None:
+        with tempfile.TemporaryDirectory() as temporary:
+            return study.nested_sampling(cfg, "full", noise_mK, data, None, temporary,
+                                         repartition_by)  # fmt: skip
+    Path(run_parent).mkdir(parents=True, exist_ok=True)
+    samples, stats = study.nested_sampling(cfg, "full", noise_mK, data, None, run_parent,
+                                           repartition_by)  # fmt: skip
+    with artifacts.atomic_path(Path(run_parent) / "nested_samples.csv") as temporary:
+        samples.to_csv(temporary)
+    artifacts.write_json(Path(run_parent) / "stats.json", stats)
+    return samples, stats
 
 
 def _study_run(run: Path, cfg: dict, names: list):
@@ -140,11 +159,13 @@ def main(argv=None) -> None:
     parser.add_argument("--routes", nargs="+", choices=ROUTES, default=list(ROUTES))
     parser.add_argument("--rerun-study-route", action="store_true",
                         help="run the study's own route again, not read its run")  # fmt: skip
+    parser.add_argument("--runs", type=Path,
+                        help="keep the sampled routes' runs (resumable) here")  # fmt: skip
     args = parser.parse_args(argv)
     cfg = load_config_file(args.configfile)
     check_config(cfg, SCHEMA)
     table = compare_routes(cfg, args.results, args.noise_mK or cfg["noise_levels_mK"],
-                           args.routes, args.rerun_study_route)  # fmt: skip
+                           args.routes, args.rerun_study_route, args.runs)  # fmt: skip
     print(table.to_markdown(index=False, floatfmt=".6g"))
 
 
