@@ -8,8 +8,8 @@ most lanes wait at every move: about a third of the likelihood evaluations the
 hardware does are thrown away.
 
 Here each chain is a small state machine that takes one likelihood evaluation per
-round, whatever phase of whichever move it is in, and the rounds go on until every
-chain has made all its moves. A chain that has made its moves lends its lane to the
+round on its own lane, whatever phase of whichever move it is in, and the rounds go on
+until every chain has made all its moves. A chain that has made its moves lends its lane to the
 chains still moving (round robin), which then evaluate several candidates per round:
 the ends of further expansions (deterministic, given the bracket), and shrinkage
 candidates drawn uniformly over the largest bracket the move can still reach. A chain
