@@ -27,12 +27,13 @@ import argparse
 import copy
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import artifacts, study
+from . import study
 from .bias import weighted_mean_std
 from .cli import SCHEMA
 from .config import check_config, load_config_file
@@ -113,16 +114,14 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
 def _sample(cfg: dict, noise_mK: float, data, emulator_posterior, run_parent=None):
     """Sample the full model by ``cfg``'s route; keep the run in ``run_parent`` if given."""
     repartition_by = emulator_posterior if cfg["full_posterior"] == "repartitioned" else None
-    if run_parent is None:
-        with tempfile.TemporaryDirectory() as temporary:
-            return study.nested_sampling(cfg, "full", noise_mK, data, None, temporary,
-                                         repartition_by)  # fmt: skip
-    Path(run_parent).mkdir(parents=True, exist_ok=True)
-    samples, stats = study.nested_sampling(cfg, "full", noise_mK, data, None, run_parent,
-                                           repartition_by)  # fmt: skip
-    with artifacts.atomic_path(Path(run_parent) / "nested_samples.csv") as temporary:
-        samples.to_csv(temporary)
-    artifacts.write_json(Path(run_parent) / "stats.json", stats)
+    kept = run_parent is not None
+    with nullcontext(run_parent) if kept else tempfile.TemporaryDirectory() as parent:
+        Path(parent).mkdir(parents=True, exist_ok=True)
+        samples, stats = study.nested_sampling(cfg, "full", noise_mK, data, None, parent,
+                                               repartition_by)  # fmt: skip
+    if kept:
+        study.write_run(samples, stats, Path(run_parent) / "nested_samples.csv",
+                        Path(run_parent) / "stats.json")  # fmt: skip
     return samples, stats
 
 

@@ -283,6 +283,13 @@ def read_run(samples_path, stats_path, names):
     return artifacts.read("run", samples_path, columns=names, rows=stats.get("n_samples")), stats
 
 
+def write_run(samples, stats: dict, samples_path, stats_path) -> None:
+    """Write a nested-sampling run's samples (anesthetic csv) and ``stats.json``, each whole."""
+    with artifacts.atomic_path(samples_path) as temporary:
+        samples.to_csv(temporary)
+    artifacts.write_json(stats_path, stats)
+
+
 def _reweighted(cfg: dict, noise_mK: float, emulator_samples, data, seed: int):
     """Return the full posterior (table, summary) by reweighting an emulator run."""
     prior = prior_from(cfg)

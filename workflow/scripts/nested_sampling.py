@@ -8,7 +8,7 @@ import argparse
 import json
 from pathlib import Path
 
-from posterior_recovery import artifacts, study
+from posterior_recovery import study
 from posterior_recovery.names import MODELS
 
 parser = argparse.ArgumentParser(description=__doc__)
@@ -34,6 +34,4 @@ samples, stats = study.nested_sampling(
     Path(args.samples).parent, args.emulator_posterior,
 )  # fmt: skip
 if samples is not None:  # MPI rank 0 (or no MPI)
-    with artifacts.atomic_path(args.samples) as temporary:
-        samples.to_csv(temporary)
-    artifacts.write_json(args.stats, stats)
+    study.write_run(samples, stats, args.samples, args.stats)

@@ -206,11 +206,13 @@ def update_strategy(log_prior, log_likelihood, max_expansions=MAX_EXPANSIONS,
         # lane_of[c, k]: the lane of chain c's candidate k (-1: none)
         lane_of = jnp.full((n, n), -1).at[owner, order].set(jnp.arange(n), mode="drop")
 
+        take_one = jax.vmap(partial(_take, settle=_settle),
+                            in_axes=(0, 0, None, 0, 0, 0, 0, 0, None, None))  # fmt: skip
+
         def take(k, chains):
             lane = lane_of[:, k]
             at = jnp.maximum(lane, 0)
-            take_one = partial(_take, settle=_settle)
-            return jax.vmap(take_one, in_axes=(0, 0, None, 0, 0, 0, 0, 0, None, None))(
+            return take_one(
                 chains, start, k, lane >= 0, t[at], candidate[at], logdensity[at],
                 loglikelihood[at], loglikelihood_0, num_inner_steps,
             )  # fmt: skip
