@@ -189,7 +189,7 @@ def nested_sampling(
     repartitioned by the emulator posterior at the same level, ``emulator_posterior``
     (its table and summary paths; :mod:`.repartitioning`). The sampler's own files go
     to ``run_parent/<sampler>-<digest>``, named by a digest of the run's config, data,
-    emulator and emulator posterior, so that a rerun of the same run resumes and any
+    emulator, emulator posterior and q, so that a rerun of the same run resumes and any
     other starts afresh. Returns (anesthetic NestedSamples, stats with ``log_evidence``
     and ``log_evidence_err``), or (None, None) on MPI ranks other than 0.
     """
@@ -210,7 +210,11 @@ def nested_sampling(
         log.info("under the prior repartitioned by the emulator posterior: %s",
                  repartition.to_json())  # fmt: skip
     inputs = [data_path, *([emulator_dir] if emulator_dir else []), *(emulator_posterior or [])]
-    run = json.dumps({"config": cfg, "model": model, "noise_mK": noise_mK}, sort_keys=True)
+    run = {"config": cfg, "model": model, "noise_mK": noise_mK}
+    if repartition is not None:
+        # q itself, so that a change in how it is fitted starts afresh instead of resuming
+        run["repartition"] = repartition.to_json()
+    run = json.dumps(run, sort_keys=True)
     run_dir = Path(run_parent) / f"{cfg['sampler']['name']}-{inputs_digest(run, inputs)}"
     samples, stats = samplers.sample(likelihood, prior, cfg["sampler"], seed, run_dir,
                                      repartition)  # fmt: skip
