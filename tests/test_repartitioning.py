@@ -49,7 +49,7 @@ def test_a_weighted_mixture_fit_finds_each_cluster_and_its_weight():
     x = np.vstack([rng.normal(c, 0.3, (3000, D)) for c in centres])
     # equal numbers of points, the first cluster's weighted three times the second's
     weights = np.r_[np.full(3000, 3.0), np.ones(3000)]
-    mixture, means, covariances, responsibilities = repartitioning.gaussian_mixture(
+    mixture, means, covariances = repartitioning.gaussian_mixture(
         x, weights / weights.sum(), 2, np.random.default_rng(6)
     )
     first = np.argmin(np.linalg.norm(means - centres[0], axis=1))
@@ -58,25 +58,6 @@ def test_a_weighted_mixture_fit_finds_each_cluster_and_its_weight():
     # variances 0.09, each estimated from 3000 points: relative error sqrt(2 / 3000)
     np.testing.assert_allclose(np.diagonal(covariances, axis1=1, axis2=2), 0.09,
                                rtol=4 * np.sqrt(2 / 3000))  # fmt: skip
-    # each point belongs to its own cluster
-    np.testing.assert_allclose(responsibilities[:3000, first], 1.0, atol=1e-6)
-    np.testing.assert_allclose(responsibilities[3000:, first], 0.0, atol=1e-6)
-
-
-def test_a_truncated_fit_recovers_the_gaussian_behind_points_cut_by_the_cube():
-    # a correlated Gaussian whose mean lies near the upper face of u0
-    mean, sd = np.array([0.9, 0.5, 0.3]), np.array([0.2, 0.1, 0.25])
-    covariance = np.array([[1, 0.5, 0], [0.5, 1, 0.3], [0, 0.3, 1]]) * np.outer(sd, sd)
-    rng = np.random.default_rng(11)
-    x = rng.multivariate_normal(mean, covariance, 40_000)
-    x = x[np.all((x >= 0) & (x <= 1), axis=1)][:10_000]
-    fit_mean, fit_covariance = repartitioning.truncated_gaussian(x, np.ones(len(x)), rng)
-    # over 20 seeds of this setup the fit's errors scatter by at most 0.0053 (means) and
-    # 0.0029 (standard deviations), the largest 2.3 times that; the points' own moments
-    # are off by up to 0.10 (u0's mean), and 0.06 (its sd)
-    np.testing.assert_allclose(fit_mean, mean, atol=5 * 0.0053)
-    np.testing.assert_allclose(np.sqrt(np.diag(fit_covariance)), sd, atol=5 * 0.0029)
-    assert mean[0] - x[:, 0].mean() > 0.08
 
 
 @pytest.mark.parametrize("n_components", [1, 4])
@@ -114,10 +95,9 @@ def test_q_keeps_its_density_on_the_face_a_posterior_piles_against():
     u = (np.array([[PRIOR.upper[0], 0.0, 0.0], [PRIOR.upper[0] - 0.8, 0.0, 0.0]])
          - PRIOR.lower) / (PRIOR.upper - PRIOR.lower)  # fmt: skip
     on_face, at_mean = np.exp(np.asarray(jax.vmap(rp.log_prior)(jnp.asarray(u))))
-    # fitted as truncated, q along x0 is about N(face, 3^2) cut at the face, its density
-    # largest there (the points' mean and sd, 0.8 and 0.6 below the face, would have put
-    # it at exp(-0.5 (0.8 / 1.8)^2) = 0.91 of the density at the mean)
-    assert on_face > at_mean
+    # q is N(face - 0.8, (0.6 x 3)^2) along x0, cut at the face: exp(-0.5 (0.8 / 1.8)^2)
+    # = 0.91 of its density at the mean (0.8 and 0.6: the half-normal's mean and sd)
+    assert on_face > 0.85 * at_mean
     assert on_face > 100 * (1 - ALPHA)
 
 

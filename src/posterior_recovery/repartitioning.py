@@ -14,9 +14,8 @@ keeps every point of the box reachable where q misses mass.
 
 Everything here lives in the sampler's unit cube u = (theta - lower) / (upper - lower),
 where pi = 1. q is a mixture of ``n_components`` Gaussians in u, each truncated to the
-cube, fitted to the emulator posterior's weighted samples as truncated Gaussians (one
-component: the maximum-likelihood fit; more: weighted expectation-maximisation, then
-each component refitted as truncated to its share of the samples) and each widened by
+cube, fitted to the emulator posterior's weighted samples (one component: their mean
+and covariance; more: weighted expectation-maximisation) and each widened by
 ``scale``. Each component's mass inside the cube (scipy's multivariate normal CDF)
 normalises it, so q is exact, cheap to evaluate inside the sampler's loops and exact to
 draw from (by rejection from the untruncated component).
@@ -26,11 +25,7 @@ posteriors pile up against the prior's bounds. A run's length is set by the larg
 posterior-to-pi~ ratio (README, "What sets a run's length"), and a q that vanishes at
 the faces (an earlier one, Gaussian in Phi^-1(u)) put that ratio at the faces, where
 pi~ is only its uniform part 1 - alpha: the repartitioned runs were longer than plain
-nested sampling's. Fitted by the samples' mean and covariance instead, a Gaussian that
-is then truncated is narrower than the samples and its centre lies inward of a face
-they pile against; fitted as truncated, it has the samples' moments once cut to the
-cube, which lowered that largest ratio by 0.2-1.3 nats on the default study's
-full posteriors (README, "What sets a run's length").
+nested sampling's.
 """
 
 from __future__ import annotations
@@ -40,21 +35,13 @@ from typing import NamedTuple
 import numpy as np
 from scipy.cluster.vq import kmeans2, vq
 from scipy.special import logsumexp
-from scipy.stats import multivariate_normal, qmc
+from scipy.stats import multivariate_normal
 
 # the CDF's error tolerance on each component's mass in the cube: the evidence is exact
 # up to a relative error of this order in pi~
 _MASS_TOLERANCE = 1e-7
 # draws per round of the rejection sampler, per draw still wanted
 _OVERSAMPLE = 4
-# the truncated fit: quasi-random normal draws for a truncated Gaussian's moments, the
-# largest standard deviation in u (beyond the cube's width a truncated Gaussian is flat
-# to 12% across it, and along a direction the samples fill uniformly the fit's variance
-# would grow without bound), iterations and their tolerance on any moment's change
-_FIT_DRAWS = 2**15
-_FIT_MAX_SD = 1.0
-_FIT_ITERATIONS = 300
-_FIT_TOLERANCE = 1e-6
 
 
 class Repartition(NamedTuple):
@@ -154,30 +141,30 @@ def from_posterior(
         covers a full-model posterior that is broader than, or offset from, the
         emulator's.
     n_components : int, optional
-        Gaussian components of q. One is fitted by :func:`truncated_gaussian`; more are
-        fitted by :func:`gaussian_mixture`, then each by :func:`truncated_gaussian` to
-        the samples weighted by its responsibilities.
+        Gaussian components of q. One is the samples' mean and covariance; more are
+        fitted by :func:`gaussian_mixture`.
     rng : numpy.random.Generator, optional
-        For the mixture's initialisation, the truncated fits' and the components'
-        masses' quasi-Monte Carlo (a fixed one if None).
+        For the mixture's initialisation (needed when ``n_components`` > 1) and the
+        quasi-Monte Carlo of the components' masses (a fixed one if None).
     """
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     u = (np.asarray(theta, dtype=float) - lower) / (upper - lower)
     w = np.asarray(weights, dtype=float) / np.sum(weights)
-    d = u.shape[1]
-    rng = np.random.default_rng(0) if rng is None else rng
     if n_components == 1:
-        mixture_weights, responsibilities = np.ones(1), np.ones((len(u), 1))
+        mean = w @ u
+        mixture_weights, means = np.ones(1), mean[None]
+        covariances = (((u - mean).T * w) @ (u - mean))[None]
     else:
-        mixture_weights, _, _, responsibilities = gaussian_mixture(u, w, n_components, rng)
-    means, covariances = map(np.array, zip(
-        *[truncated_gaussian(u, w * r, rng) for r in responsibilities.T], strict=True
-    ))  # fmt: skip
+        if rng is None:
+            raise ValueError("a mixture q (n_components > 1) needs rng, a seeded generator")
+        mixture_weights, means, covariances = gaussian_mixture(u, w, n_components, rng)
     # a tiny ridge keeps each factor defined for samples that span fewer dimensions
+    d = u.shape[1]
     covariances = scale**2 * (covariances + 1e-12 * np.eye(d))
+    mass_rng = np.random.default_rng(0) if rng is None else rng
     log_masses = np.log([
         multivariate_normal.cdf(np.ones(d), mean, covariance, lower_limit=np.zeros(d),
-                                abseps=_MASS_TOLERANCE, releps=_MASS_TOLERANCE, rng=rng)
+                                abseps=_MASS_TOLERANCE, releps=_MASS_TOLERANCE, rng=mass_rng)
         for mean, covariance in zip(means, covariances, strict=True)
     ])  # fmt: skip
     return Repartition(float(alpha), mixture_weights, means, np.linalg.cholesky(covariances),
@@ -203,8 +190,7 @@ def gaussian_mixture(x, weights, k: int, rng, max_iterations: int = 500, toleran
 
     Returns
     -------
-    (component weights (k,), means (k, d), covariances (k, d, d), each point's
-    responsibilities (n, k))
+    (component weights (k,), means (k, d), covariances (k, d, d))
     """
     n, d = x.shape
     resample = x[rng.choice(n, size=n, p=weights)]
@@ -229,54 +215,4 @@ def gaussian_mixture(x, weights, k: int, rng, max_iterations: int = 500, toleran
         if mean_log_density - previous < tolerance:
             break
         previous = mean_log_density
-    return mass / mass.sum(), means, covariances, responsibilities
-
-
-def truncated_gaussian(u, weights, rng):
-    """Fit a Gaussian truncated to the unit cube to weighted points in it.
-
-    A truncated Gaussian is an exponential family, so its maximum-likelihood fit is the
-    one whose truncation has the points' mean and covariance. Starting from those, the
-    untruncated mean and covariance move by the difference between the points' moments
-    and the truncation's (from fixed quasi-random normal draws, so that the fit is a
-    deterministic function of the points), until no moment changes by more than
-    ``_FIT_TOLERANCE`` or after ``_FIT_ITERATIONS``. Standard deviations are capped at
-    ``_FIT_MAX_SD``; the iteration stops early if fewer than 1% of the draws would fall
-    inside the cube (a fit drifting off it).
-
-    Parameters
-    ----------
-    u : array, shape (n, d)
-        Points in the unit cube.
-    weights : array, shape (n,)
-        Their weights (any normalisation).
-    rng : numpy.random.Generator
-        Seeds the quasi-random draws.
-
-    Returns
-    -------
-    (mean (d,), covariance (d, d)) of the untruncated Gaussian, in u.
-    """
-    d = u.shape[1]
-    w = weights / weights.sum()
-    target_mean = w @ u
-    target_covariance = ((u - target_mean).T * w) @ (u - target_mean)
-    normal = qmc.MultivariateNormalQMC(np.zeros(d), seed=rng).random(_FIT_DRAWS)
-    mean, covariance = target_mean, target_covariance
-    for _ in range(_FIT_ITERATIONS):
-        # a small ridge: points spanning fewer dimensions than d still have a factor
-        cholesky = np.linalg.cholesky(covariance + 1e-12 * np.eye(d))
-        x = mean + normal @ cholesky.T
-        x = x[np.all((x >= 0.0) & (x <= 1.0), axis=1)]
-        if len(x) < _FIT_DRAWS // 100:
-            break
-        new_mean = mean + target_mean - x.mean(axis=0)
-        eigenvalues, eigenvectors = np.linalg.eigh(
-            covariance + target_covariance - np.atleast_2d(np.cov(x.T, bias=True))
-        )
-        new_covariance = (eigenvectors * np.clip(eigenvalues, 0.0, _FIT_MAX_SD**2)) @ eigenvectors.T
-        change = max(np.abs(new_mean - mean).max(), np.abs(new_covariance - covariance).max())
-        mean, covariance = new_mean, new_covariance
-        if change < _FIT_TOLERANCE:
-            break
-    return mean, covariance
+    return mass / mass.sum(), means, covariances
