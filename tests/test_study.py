@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from posterior_recovery import artifacts, density, posterior, study
+from posterior_recovery import artifacts, density, posterior, repartitioning, study
 from posterior_recovery.names import SPLITS, TABLES
 
 from .conftest import REPO
@@ -128,3 +128,25 @@ def test_prediction_curve(cfg, run):
     prediction = study.kl_prediction([5.0, 40.0], run.accuracy, run.linearisation)
     assert prediction["noise_mK"].iloc[0] == pytest.approx(2.5)
     assert (np.diff(prediction["kl_linearised"]) < 0).all()  # falls as the noise grows
+
+
+def test_a_repartitioned_run_resumes_only_under_the_same_q(cfg, run, tmp_path, monkeypatch):
+    """The run folder is named by q, not only by the files q is fitted to."""
+    cfg = {**cfg, "full_posterior": "repartitioned",
+           "sampler": {**cfg["sampler"], "checkpoint_interval_s": 0}}  # fmt: skip
+    emulator_posterior = (run.root / "emulator.csv", run.root / "emulator.json")
+
+    def sample():
+        samples, _ = study.nested_sampling(cfg, "full", NOISE_MK, run.data, None, tmp_path,
+                                           emulator_posterior)  # fmt: skip
+        return samples
+
+    first = sample()
+    assert sample().equals(first)  # resumed from the finished run's folder
+    assert len(list(tmp_path.glob("nss-*"))) == 1
+    # the same inputs and config, q fitted otherwise (as after a change in its code)
+    fit = repartitioning.from_posterior
+    monkeypatch.setattr(repartitioning, "from_posterior",
+                        lambda *args, **kwargs: fit(*args, **{**kwargs, "alpha": 0.5}))  # fmt: skip
+    sample()
+    assert len(list(tmp_path.glob("nss-*"))) == 2
