@@ -142,7 +142,8 @@ def test_a_repartitioned_run_resumes_only_under_the_same_q(cfg, run, tmp_path, m
         return samples
 
     first = sample()
-    assert sample().equals(first)  # resumed from the finished run's folder
+    # the same run again: its folder (resumed from the last checkpoint), its samples
+    assert sample().equals(first)
     assert len(list(tmp_path.glob("nss-*"))) == 1
     # the same inputs and config, q fitted otherwise (as after a change in its code)
     fit = repartitioning.from_posterior

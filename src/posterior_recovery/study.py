@@ -214,8 +214,8 @@ def nested_sampling(
     if repartition is not None:
         # q itself, so that a change in how it is fitted starts afresh instead of resuming
         run["repartition"] = repartition.to_json()
-    run = json.dumps(run, sort_keys=True)
-    run_dir = Path(run_parent) / f"{cfg['sampler']['name']}-{inputs_digest(run, inputs)}"
+    digest = inputs_digest(json.dumps(run, sort_keys=True), inputs)
+    run_dir = Path(run_parent) / f"{cfg['sampler']['name']}-{digest}"
     samples, stats = samplers.sample(likelihood, prior, cfg["sampler"], seed, run_dir,
                                      repartition)  # fmt: skip
     if samples is None:
