@@ -7,18 +7,18 @@ loops (stepping out left, right, shrinking) runs until its slowest chain is done
 most lanes wait at every move: about a third of the likelihood evaluations the
 hardware does are thrown away.
 
-Here each chain is a small state machine that takes one likelihood evaluation per
-round on its own lane, whatever phase of whichever move it is in, and the rounds go on
-until every chain has made all its moves. A chain that has made its moves lends its lane to the
-chains still moving (round robin), which then evaluate several candidates per round:
+Here each chain is a small state machine that takes one likelihood evaluation per round
+on its own lane, whatever phase of whichever move it is in, and the rounds go on until
+every chain has made all its moves. A chain that has made its moves lends its lane to
+the chains still moving (round robin), which then evaluate several candidates per round:
 the ends of further expansions (deterministic, given the bracket), and shrinkage
 candidates drawn uniformly over the largest bracket the move can still reach. A chain
 takes its candidates in order, exactly as if it had proposed them one at a time, and
 skips those its move no longer needs (an expansion after the stepping out stopped, a
 shrinkage candidate outside the bracket it has shrunk to: uniform on the bracket given
 that it lies in it, so skipping is rejection sampling). The chains' moves are those of
-sequential slice sampling; the busiest chain's lag, which every lane used to wait for
-at the end of an iteration, is worked off several evaluations a round.
+sequential slice sampling; the busiest chain's lag, which every lane used to wait for at
+the end of an iteration, is worked off several evaluations a round.
 
 A candidate below its move's slice level of the prior is outside the slice whatever
 its likelihood: the chain rejects it without evaluating the likelihood and proposes

@@ -55,11 +55,11 @@ def likelihood_counts(update_info, n_delete: int) -> tuple[int, int, int, int | 
     chain counts its evaluations and its candidates (those the prior rejected need
     none), and the hardware evaluates all ``n_delete`` lanes in every round (done);
     failed evaluations are those at the likelihood's floor for a non-finite model
-    output. With ``lockstep`` (blackjax's SliceInfo,
-    ``num_expansions`` and ``num_shrink`` of shape (n_delete, inner steps)), where
-    every candidate is evaluated: a slice move evaluates both ends of its bracket,
-    then once per expansion and once per shrink, and under ``vmap`` each loop of a
-    move runs until its slowest chain is done. Its two stepping-out loops (left,
+    output. With ``lockstep`` (blackjax's SliceInfo, ``num_expansions`` and
+    ``num_shrink`` of shape (n_delete, inner steps)), where every candidate is
+    evaluated: a slice move evaluates both ends of its bracket, then once per expansion
+    and once per shrink, and under ``vmap`` each loop of a move runs until its slowest
+    chain is done. Its two stepping-out loops (left,
     right) are counted as one, so the hardware count is a lower bound, exact when no
     move expands on both sides; failed evaluations are not counted there (None).
 
