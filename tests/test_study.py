@@ -52,13 +52,12 @@ def run(cfg, tmp_path_factory):
     files.data = root / "data.npz"
     artifacts.write_npz(files.data, study.mock_data(cfg, NOISE_MK))
     files.samples = root / "emulator_run" / "nested_samples.csv"
+    files.stats = root / "emulator_run" / "stats.json"
     samples, stats = study.nested_sampling(
         cfg, "emulator", NOISE_MK, files.data, files.emulator, files.samples.parent
     )
     files.samples.parent.mkdir()
-    samples.to_csv(files.samples)
-    files.stats = root / "emulator_run" / "stats.json"
-    artifacts.write_json(files.stats, stats)
+    study.write_run(samples, stats, files.samples, files.stats)
     for model in ("full", "emulator"):
         table, summary = study.make_posterior(
             cfg, model, NOISE_MK, files.samples, files.data, files.emulator, files.stats
