@@ -339,6 +339,51 @@ def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_stu
     assert kept_stats["n_likelihood_calls"] == int(kept[3])
     samples = read_chains(str(runs / "noise_250mK/repartitioned/nested_samples.csv"))
     assert len(samples) == kept_stats["n_samples"]
+    for route, row in read.items():  # calls x err^2; reweighting's error is the emulator run's
+        calls_for_unit_err = float(row[11])
+        if route == "reweighting":
+            assert np.isnan(calls_for_unit_err)
+        else:
+            assert calls_for_unit_err == pytest.approx(int(row[3]) * float(row[8]) ** 2, rel=1e-5)
+
+
+def test_the_route_benchmark_repeats_the_sampled_routes_with_other_sampler_seeds(
+    repo, tiny_study, capsys
+):
+    from posterior_recovery.route_benchmark import main
+
+    runs = tiny_study.workdir / "seeded_route_runs"
+    main(["--configfile", str(repo / TINY), "--results", str(tiny_study.workdir / "results"),
+          "--noise-mK", "250", "--routes", "nested_sampling", "reweighting",
+          "--sampler-seeds", "0", "1", "--runs", str(runs)])  # fmt: skip
+    runs_table, spread_table = capsys.readouterr().out.split("\n\n")
+    rows = [line.split("|") for line in runs_table.splitlines()[2:]]
+    # | noise_mK | route | calls | ... | sampler_seed |: reweighting once, plain NS per seed
+    assert [(row[2].strip(), int(row[10])) for row in rows] == [
+        ("nested_sampling", 0),
+        ("reweighting", 0),
+        ("nested_sampling", 1),
+    ]
+    plain = json.loads(
+        (tiny_study.workdir / "results/sampling/full/noise_250mK/stats.json").read_text()
+    )
+    seed_0, seed_1 = rows[0], rows[2]
+    assert int(seed_0[3]) == plain["n_likelihood_calls"]  # the study's own run
+    seed_1_stats = json.loads((runs / "seed_1/noise_250mK/nested_sampling/stats.json").read_text())
+    assert int(seed_1[3]) == seed_1_stats["n_likelihood_calls"]
+    assert float(seed_1[7]) != float(seed_0[7])  # another seed, another run: its log Z
+    # the spread table: the two plain runs' mean calls, and plain NS over itself is 1
+    spread = {line.split("|")[2].strip(): line.split("|") for line in
+              spread_table.splitlines()[2:]}  # fmt: skip
+    header = [name.strip() for name in spread_table.splitlines()[0].split("|")]
+    column = {name: i for i, name in enumerate(header)}
+    plain_spread = spread["nested_sampling"]
+    assert int(plain_spread[column["n_runs"]]) == 2
+    assert float(plain_spread[column["full_model_calls_mean"]]) == pytest.approx(
+        (int(seed_0[3]) + int(seed_1[3])) / 2, rel=1e-5
+    )
+    assert float(plain_spread[column["calls_over_plain"]]) == 1
+    assert int(spread["reweighting"][column["n_runs"]]) == 1
 
 
 def printed(value: float, err: float) -> list[str]:

@@ -2,23 +2,35 @@
 
     python -m posterior_recovery.route_benchmark --configfile config/quick.yaml
         [--results results] [--noise-mK 5 25] [--routes reweighting repartitioned]
-        [--rerun-study-route] [--runs DIR]
+        [--rerun-study-route] [--runs DIR] [--sampler-seeds 0 1 2]
 
 For each noise level it obtains the full-model posterior by each route, from the
 study's own data, emulator and emulator runs (``results/``), with the study's config
 and seeds, and prints a Markdown table: full-model likelihood calls the algorithm
 needed, evaluations the hardware did, the sampler's iterations (``nss``), wall time
 (a sampled route's: the sampler's, from its ``stats.json``; reweighting's: all of it),
-log Z and its error, and the largest shift of a posterior mean from plain nested
-sampling's, in posterior standard deviations (``max_mean_shift_sd``; where both were
-run). The study's own route is read from its run in ``results/`` where that run was
+log Z and its error, the largest shift of a posterior mean from plain nested
+sampling's with the same sampler seed, in posterior standard deviations
+(``max_mean_shift_sd``; where both were run), the sampler seed, and a sampled route's
+full-model calls for a log Z error of one nat (``calls_for_unit_log_Z_err``: calls x
+err^2, since a run's calls grow as its live points and its err^2 falls as them, so the
+ratio of two routes' values is their cost ratio at equal log Z error). The study's
+own route is read from its run in ``results/`` where that run was
 made by the route (with the same config, seeds and inputs it is the same run; its wall
 time may include sharing the cores with other jobs), unless ``--rerun-study-route``.
 Sampler files go to a temporary folder, so no run resumes from the study's
 checkpoints; with ``--runs DIR`` they go to ``DIR/noise_<sigma>mK/<route>/`` instead,
 with each run's ``nested_samples.csv`` and ``stats.json`` (the study's formats), so that
 a benchmark stopped mid-run resumes from its checkpoints and its posteriors can be
-compared afterwards.
+compared afterwards (a sampler seed s >= 1: ``DIR/seed_<s>/noise_<sigma>mK/<route>/``,
+as the workflow keeps its repeat runs).
+
+``--sampler-seeds`` runs the sampled routes again with each sampler seed (config
+``sampler_seed``; 0 is the study's own) on the same data and emulator posterior (so the
+same q), to measure their spread; reweighting samples nothing and has one row per level.
+With more than one seed a second table follows: per level and route, the runs' mean and
+standard deviation of calls, iterations and log Z, and the mean calls as a fraction of
+plain nested sampling's mean, with its standard error.
 """
 
 from __future__ import annotations
@@ -41,8 +53,9 @@ from .names import ROUTES, noise_label
 
 
 def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
-                   rerun_study_route: bool = False, runs=None) -> pd.DataFrame:  # fmt: skip
-    """Return one row per noise level and route (the module docstring's columns).
+                   rerun_study_route: bool = False, runs=None,
+                   sampler_seeds=(0,)) -> pd.DataFrame:  # fmt: skip
+    """Return one row per noise level, route and sampler seed (the module docstring).
 
     Parameters
     ----------
@@ -61,54 +74,109 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
     runs : path, optional
         Keep the sampled routes' runs here (see the module docstring) instead of in a
         temporary folder.
+    sampler_seeds : sequence of int, optional
+        Sampler seeds of the sampled routes' runs; 0 is the study's own.
     """
     results = Path(results)
-    emulator_dir = results / "emulator/model"
     names = list(study.prior_from(cfg).names)
     rows = []
     for noise_mK in noise_levels:
-        moments = {}
-        level = f"noise_{noise_label(noise_mK)}mK"
-        data = results / f"data/{level}.npz"
+        for sampler_seed in sampler_seeds:
+            moments = {}
+            for route in routes:
+                if route == "reweighting" and sampler_seed != sampler_seeds[0]:
+                    continue  # it samples nothing: one row per level
+                route_cfg = {**copy.deepcopy(cfg), "full_posterior": route}
+                if sampler_seed:  # as the workflow sets it: a seed-0 run keeps its digest
+                    route_cfg["sampler_seed"] = sampler_seed
+                study_run = route == cfg["full_posterior"] and not sampler_seed
+                row, theta, weights = _full_posterior(
+                    route_cfg, noise_mK, results, names, study_run and not rerun_study_route,
+                    runs and _run_folder(Path(runs), sampler_seed),
+                )  # fmt: skip
+                moments[route] = weighted_mean_std(theta, weights)
+                rows.append({
+                    "noise_mK": noise_mK, "route": route, **row,
+                    "max_mean_shift_sd": _mean_shift(moments, route),
+                    "sampler_seed": sampler_seed,
+                    "calls_for_unit_log_Z_err": row["full_model_calls"] * row["log_Z_full_err"]**2
+                    if route != "reweighting" else float("nan"),  # its error: the emulator run's
+                })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _full_posterior(cfg: dict, noise_mK: float, results: Path, names: list, read_study_run: bool,
+                    runs=None):  # fmt: skip
+    """Obtain the full-model posterior by ``cfg``'s route: (row, theta, weights).
+
+    ``row`` has the table's cost and evidence columns; ``read_study_run``: read the
+    study's own run where it has one made by this route; ``runs``: keep a new run there.
+    """
+    route = cfg["full_posterior"]
+    level = f"noise_{noise_label(noise_mK)}mK"
+    data = results / f"data/{level}.npz"
+    start = time.perf_counter()
+    if route == "reweighting":
         emulator_run = results / f"sampling/emulator/{level}"
+        table, summary = study.make_posterior(
+            cfg, "full", noise_mK, emulator_run / "nested_samples.csv", data,
+            results / "emulator/model", emulator_run / "stats.json",
+        )  # fmt: skip
+        row = {"full_model_calls": summary["n_model_calls"],
+               "full_model_evaluations": summary["n_model_calls"], "n_iterations": float("nan"),
+               "wall_time_s": time.perf_counter() - start,
+               "log_Z_full": summary["log_evidence"],
+               "log_Z_full_err": summary["log_evidence_err"]}  # fmt: skip
+        return row, table[names].to_numpy(), table["weight"].to_numpy()
+    study_run = (
+        _study_run(results / f"sampling/full/{level}", cfg, names) if read_study_run else None
+    )
+    if study_run is not None:
+        samples, stats = study_run
+    else:
         emulator_posterior = [results / f"posteriors/{level}/emulator.{ext}" for ext in
                               ("csv", "json")]  # fmt: skip
-        for route in routes:
-            route_cfg = {**copy.deepcopy(cfg), "full_posterior": route}
-            start = time.perf_counter()
-            if route == "reweighting":
-                table, summary = study.make_posterior(
-                    route_cfg, "full", noise_mK, emulator_run / "nested_samples.csv", data,
-                    emulator_dir, emulator_run / "stats.json",
-                )  # fmt: skip
-                calls = evaluations = summary["n_model_calls"]
-                iterations = float("nan")
-                log_z, log_z_err = summary["log_evidence"], summary["log_evidence_err"]
-                weights, theta = table["weight"].to_numpy(), table[names].to_numpy()
-                wall_time = time.perf_counter() - start
-            else:
-                study_run = None
-                if route == cfg["full_posterior"] and not rerun_study_route:
-                    study_run = _study_run(results / f"sampling/full/{level}", cfg, names)
-                if study_run is not None:
-                    samples, stats = study_run
-                else:
-                    samples, stats = _sample(route_cfg, noise_mK, data, emulator_posterior,
-                                             runs and Path(runs) / level / route)  # fmt: skip
-                calls, evaluations = stats["n_likelihood_calls"], stats["n_likelihood_evaluations"]
-                iterations = stats.get("n_iterations", float("nan"))  # nss only
-                log_z, log_z_err = stats["log_evidence"], stats["log_evidence_err"]
-                weights, theta = samples.get_weights(), samples[names].to_numpy()
-                wall_time = stats["wall_time_s"]
-            moments[route] = weighted_mean_std(theta, weights)
-            rows.append({
-                "noise_mK": noise_mK, "route": route, "full_model_calls": calls,
-                "full_model_evaluations": evaluations, "n_iterations": iterations,
-                "wall_time_s": wall_time,
-                "log_Z_full": log_z, "log_Z_full_err": log_z_err,
-                "max_mean_shift_sd": _mean_shift(moments, route),
-            })  # fmt: skip
-    return pd.DataFrame(rows)
+        samples, stats = _sample(cfg, noise_mK, data, emulator_posterior,
+                                 runs and runs / level / route)  # fmt: skip
+    row = {"full_model_calls": stats["n_likelihood_calls"],
+           "full_model_evaluations": stats["n_likelihood_evaluations"],
+           "n_iterations": stats.get("n_iterations", float("nan")),  # nss only
+           "wall_time_s": stats["wall_time_s"],
+           "log_Z_full": stats["log_evidence"],
+           "log_Z_full_err": stats["log_evidence_err"]}  # fmt: skip
+    return row, samples[names].to_numpy(), samples.get_weights()
+
+
+def spread_over_seeds(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the spread of a :func:`compare_routes` table's runs, per level and route.
+
+    Columns: the runs' mean and standard deviation of calls, iterations and log Z, and
+    the mean calls over plain nested sampling's (``calls_over_plain``, with its
+    standard error from both means').
+    """
+    grouped = table.groupby(["noise_mK", "route"], sort=False)
+    columns = ["full_model_calls", "n_iterations", "log_Z_full"]
+    spread = grouped[columns].agg(["mean", "std"])
+    spread.columns = [f"{column}_{statistic}" for column, statistic in spread.columns]
+    spread.insert(0, "n_runs", grouped.size())
+    spread = spread.reset_index()
+    sem = spread["full_model_calls_std"] / np.sqrt(spread["n_runs"])
+    relative_sem = sem / spread["full_model_calls_mean"]
+    plain = spread["route"] == "nested_sampling"
+    by_level = spread[plain].set_index("noise_mK")
+    plain_mean = spread["noise_mK"].map(by_level["full_model_calls_mean"])
+    plain_relative_sem = spread["noise_mK"].map(relative_sem[plain].set_axis(by_level.index))
+    spread["calls_over_plain"] = spread["full_model_calls_mean"] / plain_mean
+    spread["calls_over_plain_err"] = spread["calls_over_plain"] * np.sqrt(
+        relative_sem**2 + plain_relative_sem**2
+    )
+    spread.loc[plain, "calls_over_plain_err"] = 0.0  # plain NS over itself
+    return spread
+
+
+def _run_folder(runs: Path, sampler_seed: int) -> Path:
+    """Where ``--runs`` keeps the runs of a sampler seed (the workflow's layout)."""
+    return runs if sampler_seed == 0 else runs / f"seed_{sampler_seed}"
 
 
 def _sample(cfg: dict, noise_mK: float, data, emulator_posterior, run_parent=None):
@@ -160,12 +228,18 @@ def main(argv=None) -> None:
                         help="run the study's own route again, not read its run")  # fmt: skip
     parser.add_argument("--runs", type=Path,
                         help="keep the sampled routes' runs (resumable) here")  # fmt: skip
+    parser.add_argument("--sampler-seeds", nargs="+", type=int, default=[0],
+                        help="run the sampled routes with each (0: the study's own)")  # fmt: skip
     args = parser.parse_args(argv)
     cfg = load_config_file(args.configfile)
     check_config(cfg, SCHEMA)
     table = compare_routes(cfg, args.results, args.noise_mK or cfg["noise_levels_mK"],
-                           args.routes, args.rerun_study_route, args.runs)  # fmt: skip
+                           args.routes, args.rerun_study_route, args.runs,
+                           args.sampler_seeds)  # fmt: skip
     print(table.to_markdown(index=False, floatfmt=".6g"))
+    if len(args.sampler_seeds) > 1:
+        print()
+        print(spread_over_seeds(table).to_markdown(index=False, floatfmt=".6g"))
 
 
 if __name__ == "__main__":
