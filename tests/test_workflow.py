@@ -340,7 +340,7 @@ def test_the_route_benchmark_runs_every_route_on_a_finished_study(repo, tiny_stu
     samples = read_chains(str(runs / "noise_250mK/repartitioned/nested_samples.csv"))
     assert len(samples) == kept_stats["n_samples"]
     for route, row in read.items():  # calls x err^2; reweighting's error is the emulator run's
-        calls_for_unit_err = float(row[11])
+        calls_for_unit_err = float(row[9])
         if route == "reweighting":
             assert np.isnan(calls_for_unit_err)
         else:
@@ -359,7 +359,7 @@ def test_the_route_benchmark_repeats_the_sampled_routes_with_other_sampler_seeds
     runs_table, spread_table = capsys.readouterr().out.split("\n\n")
     rows = [line.split("|") for line in runs_table.splitlines()[2:]]
     # | noise_mK | route | calls | ... | sampler_seed |: reweighting once, plain NS per seed
-    assert [(row[2].strip(), int(row[10])) for row in rows] == [
+    assert [(row[2].strip(), int(row[11])) for row in rows] == [
         ("nested_sampling", 0),
         ("reweighting", 0),
         ("nested_sampling", 1),

@@ -9,13 +9,13 @@ study's own data, emulator and emulator runs (``results/``), with the study's co
 and seeds, and prints a Markdown table: full-model likelihood calls the algorithm
 needed, evaluations the hardware did, the sampler's iterations (``nss``), wall time
 (a sampled route's: the sampler's, from its ``stats.json``; reweighting's: all of it),
-log Z and its error, the largest shift of a posterior mean from plain nested
+log Z and its error, a sampled route's full-model calls for a log Z error of one nat
+(``calls_for_unit_log_Z_err``: calls x err^2, since a run's calls grow as its live
+points and its err^2 falls as them, so the ratio of two routes' values is their cost
+ratio at equal log Z error), the largest shift of a posterior mean from plain nested
 sampling's with the same sampler seed, in posterior standard deviations
-(``max_mean_shift_sd``; where both were run), the sampler seed, and a sampled route's
-full-model calls for a log Z error of one nat (``calls_for_unit_log_Z_err``: calls x
-err^2, since a run's calls grow as its live points and its err^2 falls as them, so the
-ratio of two routes' values is their cost ratio at equal log Z error). The study's
-own route is read from its run in ``results/`` where that run was
+(``max_mean_shift_sd``; where both were run), and the sampler seed. The study's own
+route is read from its run in ``results/`` where that run was
 made by the route (with the same config, seeds and inputs it is the same run; its wall
 time may include sharing the cores with other jobs), unless ``--rerun-study-route``.
 Sampler files go to a temporary folder, so no run resumes from the study's
@@ -99,8 +99,6 @@ def compare_routes(cfg: dict, results, noise_levels, routes=ROUTES,
                     "noise_mK": noise_mK, "route": route, **row,
                     "max_mean_shift_sd": _mean_shift(moments, route),
                     "sampler_seed": sampler_seed,
-                    "calls_for_unit_log_Z_err": row["full_model_calls"] * row["log_Z_full_err"]**2
-                    if route != "reweighting" else float("nan"),  # its error: the emulator run's
                 })  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -109,8 +107,10 @@ def _full_posterior(cfg: dict, noise_mK: float, results: Path, names: list, read
                     runs=None):  # fmt: skip
     """Obtain the full-model posterior by ``cfg``'s route: (row, theta, weights).
 
-    ``row`` has the table's cost and evidence columns; ``read_study_run``: read the
-    study's own run where it has one made by this route; ``runs``: keep a new run there.
+    ``row`` has the table's cost and evidence columns, ``calls_for_unit_log_Z_err``
+    included (NaN for reweighting, whose error is mostly the emulator run's, bought with
+    emulator calls); ``read_study_run``: read the study's own run where it has one made
+    by this route; ``runs``: keep a new run there.
     """
     route = cfg["full_posterior"]
     level = f"noise_{noise_label(noise_mK)}mK"
@@ -126,7 +126,8 @@ def _full_posterior(cfg: dict, noise_mK: float, results: Path, names: list, read
                "full_model_evaluations": summary["n_model_calls"], "n_iterations": float("nan"),
                "wall_time_s": time.perf_counter() - start,
                "log_Z_full": summary["log_evidence"],
-               "log_Z_full_err": summary["log_evidence_err"]}  # fmt: skip
+               "log_Z_full_err": summary["log_evidence_err"],
+               "calls_for_unit_log_Z_err": float("nan")}  # fmt: skip
         return row, table[names].to_numpy(), table["weight"].to_numpy()
     study_run = (
         _study_run(results / f"sampling/full/{level}", cfg, names) if read_study_run else None
@@ -143,7 +144,9 @@ def _full_posterior(cfg: dict, noise_mK: float, results: Path, names: list, read
            "n_iterations": stats.get("n_iterations", float("nan")),  # nss only
            "wall_time_s": stats["wall_time_s"],
            "log_Z_full": stats["log_evidence"],
-           "log_Z_full_err": stats["log_evidence_err"]}  # fmt: skip
+           "log_Z_full_err": stats["log_evidence_err"],
+           "calls_for_unit_log_Z_err": stats["n_likelihood_calls"]
+           * stats["log_evidence_err"]**2}  # fmt: skip
     return row, samples[names].to_numpy(), samples.get_weights()
 
 
@@ -163,9 +166,9 @@ def spread_over_seeds(table: pd.DataFrame) -> pd.DataFrame:
     sem = spread["full_model_calls_std"] / np.sqrt(spread["n_runs"])
     relative_sem = sem / spread["full_model_calls_mean"]
     plain = spread["route"] == "nested_sampling"
-    by_level = spread[plain].set_index("noise_mK")
+    by_level = spread[plain].assign(relative_sem=relative_sem[plain]).set_index("noise_mK")
     plain_mean = spread["noise_mK"].map(by_level["full_model_calls_mean"])
-    plain_relative_sem = spread["noise_mK"].map(relative_sem[plain].set_axis(by_level.index))
+    plain_relative_sem = spread["noise_mK"].map(by_level["relative_sem"])
     spread["calls_over_plain"] = spread["full_model_calls_mean"] / plain_mean
     spread["calls_over_plain_err"] = spread["calls_over_plain"] * np.sqrt(
         relative_sem**2 + plain_relative_sem**2
